@@ -1,0 +1,111 @@
+"""The command line: parses arguments and hands over to the command that runs.
+
+Heavy modules (textual, httpx, pydantic) are imported inside the command that needs
+them, so `kiteboard --version` and `--help` answer at once and the TUI's first paint
+is not held up by what it does not use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kiteboard import __version__
+
+# Exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_ERROR = 1  # the server or the network failed us
+EXIT_USAGE = 2  # bad arguments or a bad config file
+EXIT_AUTH = 3  # the token was missing or rejected
+EXIT_INTERRUPTED = 130
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options that work before or after a command's name.
+
+    They are added to the top parser and to every sub-parser; in sub-parsers their
+    default is SUPPRESS so that a value given before the command is not overwritten.
+    """
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--config", metavar="PATH", default=default, help="config file (default: platform's)"
+    )
+    parser.add_argument("--profile", metavar="NAME", default=default, help="account profile")
+    parser.add_argument(
+        "--base-url", metavar="URL", default=default, help="Kitemaker REST base URL"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiteboard",
+        description="A keyboard-first terminal client for Kitemaker.",
+        epilog="The token comes from KITEMAKER_TOKEN or the config file (see `kiteboard init`).",
+    )
+    parser.add_argument("--version", action="version", version=f"kiteboard {__version__}")
+    _add_global_options(parser, suppress=False)
+    parser.add_argument(
+        "--space", metavar="NAME|KEY|ID", default=None, help="open this space's board"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against a built-in emulator with demo data (no account needed)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    emulator = commands.add_parser(
+        "emulator", help="serve the Kitemaker API emulator over HTTP on loopback"
+    )
+    _add_global_options(emulator, suppress=True)
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8765)
+    emulator.add_argument("--token", default="demo", help="the token clients must send")
+    emulator.add_argument("--items", type=int, default=None, help="items in the large space")
+    emulator.add_argument("--seed", type=int, default=1)
+    emulator.add_argument("--latency-ms", type=int, default=0)
+    emulator.add_argument(
+        "--rate-limit", type=float, default=None, help="requests per second (default: none)"
+    )
+    emulator.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (the emulator has no real security)",
+    )
+
+    sync = commands.add_parser("sync", help="sync spaces into the local store, headless")
+    _add_global_options(sync, suppress=True)
+    which = sync.add_mutually_exclusive_group()
+    which.add_argument("--space", metavar="NAME|KEY|ID", default=None)
+    which.add_argument("--all", action="store_true", help="every space")
+
+    init = commands.add_parser("init", help="set up an account profile in the config file")
+    _add_global_options(init, suppress=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "emulator":
+            from kiteboard.emulator.cli import run_emulator
+
+            return run_emulator(args)
+        if args.command == "sync":
+            from kiteboard.store.cli import run_sync
+
+            return run_sync(args)
+        if args.command == "init":
+            from kiteboard.config_init import run_init
+
+            return run_init(args)
+        from kiteboard.ui.run import run_app
+
+        return run_app(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

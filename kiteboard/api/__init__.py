@@ -1,0 +1,1 @@
+"""The Kitemaker REST client: models, errors, client. Never imports textual."""

@@ -1,0 +1,1 @@
+"""A stateful, in-memory stand-in for the Kitemaker REST API."""
