@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def fail(message: str, code: int) -> int:
+    """Say what went wrong in one line on stderr (no traceback) and return `code`."""
+    print(message, file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -105,6 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Exception as error:
+        # A bad config (or a missing token) from any command: one line, its exit code.
+        # kiteboard.config is not imported here: if it was never loaded, it raised nothing.
+        config = sys.modules.get("kiteboard.config")
+        if config is not None and isinstance(error, config.ConfigError):
+            return fail(str(error), error.exit_code)
+        raise
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ __all__ = [
     "config_path_for",
     "list_profiles",
     "load_settings",
+    "read_config_file",
     "switch_profile",
     "unknown_keymap_ids",
     "validate_base_url",
@@ -191,7 +192,7 @@ def load_settings(
     Never runs token_command (see `Settings.token`). Raises ConfigError.
     """
     path = config_path_for(config_path, environ)
-    data, text = _read(path)
+    data, text = read_config_file(path)
     reader = _Reader(path, key_lines(text))
     top = reader.check_table(data, (), _TOP_KEYS, misplaced=_PROFILE_KEYS)
     profiles = _read_profiles(reader, top)
@@ -319,7 +320,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _read(path: Path) -> tuple[dict[str, Any], str]:
+def read_config_file(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed file and its text; ({}, "") if there is no file."""
     import tomllib  # on use: `kiteboard --version` does not need it
 

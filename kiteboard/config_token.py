@@ -8,7 +8,6 @@ into a message: a password manager's output is the secret itself.
 
 from __future__ import annotations
 
-import hmac
 import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -41,6 +40,8 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
+        import hmac  # on use: 5 ms at import time for a comparison that is rare
+
         return hmac.compare_digest(self._value.encode(), other._value.encode())
 
     def __hash__(self) -> int:
