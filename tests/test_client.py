@@ -690,11 +690,28 @@ async def test_the_token_appears_in_no_repr_message_traceback_or_log(caplog):
     assert any("***" in t for t in texts)  # the echoed token was scrubbed, not dropped
 
 
-def test_a_token_a_header_cannot_carry_is_refused_without_echoing_it():
-    bad = "abc\ndef-secret"
-    with pytest.raises(ValueError) as caught:
-        KitemakerClient(BASE, bad)
+async def test_a_token_a_header_cannot_carry_is_refused_without_echoing_it():
+    script = Script()
+    client = KitemakerClient(BASE, "abc def-secret", transport=httpx.MockTransport(script))
+    with pytest.raises(AuthError) as caught:
+        await client.organization()
     assert "secret" not in str(caught.value)
+    assert script.requests == []  # nothing was sent
+
+
+async def test_whitespace_around_a_pasted_token_is_dropped():
+    client, script, _ = make(httpx.Response(200, json=ORG))
+    client = KitemakerClient(BASE, f"  {TOKEN}\n", transport=httpx.MockTransport(script))
+    await client.organization()
+    assert script.requests[0].headers["X-API-KEY"] == TOKEN
+
+
+async def test_no_token_sends_no_key_header():
+    client, script, _ = make(api_error(401, UNAUTHORIZED, "UNAUTHORIZED"))
+    client = KitemakerClient(BASE, "", transport=httpx.MockTransport(script))
+    with pytest.raises(AuthError):
+        await client.organization()
+    assert "X-API-KEY" not in script.requests[0].headers
 
 
 def test_a_config_secret_is_accepted():

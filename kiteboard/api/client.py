@@ -31,6 +31,7 @@ from kiteboard import __version__
 
 from .answers import clean_text, decode_json, error_for_status
 from .errors import (
+    AuthError,
     BadResponseError,
     KitemakerError,
     NetworkError,
@@ -127,12 +128,10 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
     return _adapters[kind]
 
 
-def _check_token(token: str) -> str:
-    # A header cannot carry these, and httpx's complaint about an illegal header value
-    # would quote the token in its message: refuse early, without echoing it.
-    if any(ord(ch) < 0x21 or ord(ch) > 0x7E for ch in token):
-        raise ValueError("The API token contains spaces or characters a header cannot carry")
-    return token
+def _header_safe(token: str) -> bool:
+    # httpx's complaint about an illegal header value would quote the token in its
+    # message, so such a token is never put in a header (see _attempt).
+    return all(0x21 <= ord(ch) <= 0x7E for ch in token)
 
 
 def _lower(value: Any) -> Any:
@@ -165,7 +164,8 @@ class KitemakerClient:
             raise ValueError("max_in_flight must be at least 1")
         reveal = getattr(token, "reveal", None)  # a config Secret is welcome as is
         self.base_url = str(base_url or self.DEFAULT_BASE_URL).rstrip("/")
-        self._token = _Secret(_check_token(reveal() if callable(reveal) else str(token or "")))
+        # Surrounding whitespace is a paste accident (a trailing newline), not the token.
+        self._token = _Secret((reveal() if callable(reveal) else str(token or "")).strip())
         self._transport = transport
         self._timeout = timeout
         self.max_in_flight = max_in_flight
@@ -424,6 +424,8 @@ class KitemakerClient:
             await self.pacer.wait()
         http = self._client()
         token = self._token.reveal()
+        if not _header_safe(token):
+            raise AuthError("The API token contains spaces or characters a header cannot carry")
         headers = {"X-API-KEY": token} if token else {}
         async with self._semaphore():
             request = http.build_request(method, path, params=params, json=body, headers=headers)
