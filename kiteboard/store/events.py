@@ -1,0 +1,54 @@
+"""What the sync engine announces, so a UI updates only what changed.
+
+Subscribers (SyncEngine.subscribe) are plain callables, called on the event loop that
+runs the engine, with one of these. Item ids are frozensets: a subscriber re-reads the
+named cards from the store (Store.card / Store.cards); the events carry no data that
+could go stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiteboard.store.rows import SyncStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ItemsChanged:
+    """Items of a space were added (new to the store, possibly still loading), changed
+    (loaded, edited, moved to another column, retitled) or removed (deleted, or moved to
+    another space)."""
+
+    space_id: str
+    added: frozenset[str] = frozenset()
+    changed: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class CommentsChanged:
+    """New or edited comments on these items."""
+
+    space_id: str
+    item_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SpacesChanged:
+    """The list of spaces (or a space's name or key) changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLayoutChanged:
+    """A space's statuses (the columns) or labels changed: re-read statuses()/labels()."""
+
+    space_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatusChanged:
+    space_id: str
+    status: SyncStatus
+
+
+SyncEvent = ItemsChanged | CommentsChanged | SpacesChanged | BoardLayoutChanged | SyncStatusChanged

@@ -1,0 +1,95 @@
+"""What the store hands out: plain frozen dataclasses, cheap to build and to compare.
+
+The UI reads these on its first paint, so this module imports nothing heavy (no
+pydantic, no httpx): timestamps are ``datetime`` (aware, UTC), ids and names ``str``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+SyncState = Literal["never", "syncing", "synced", "offline"]
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationRow:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpaceRow:
+    id: str
+    name: str
+    key: str | None  # e.g. "KB": learned from comments, a setting or the user; may be None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    id: str
+    name: str
+    position: int  # board order, 0 = leftmost column
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    id: str
+    name: str
+    color: str | None  # hex without '#' or a palette name; None until an item shows it
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """One work item as a board card. ``loaded`` is False for an item known only by id
+    and title (from /metadata/workitems): the UI shows it as loading, never drops it;
+    then number, status and the rest are None/empty."""
+
+    id: str
+    space_id: str
+    number: int | None
+    title: str
+    status_id: str | None
+    label_ids: tuple[str, ...]
+    effort: str | None  # as the server says it: "Large"
+    impact: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    loaded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail:
+    card: CardRow
+    description: str | None
+    actor_name: str | None
+    actor_type: str | None  # "user" | "application"
+    status_name: str | None
+    space_name: str | None
+    space_key: str | None
+    labels: list[LabelRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRow:
+    id: str
+    item_id: str
+    body: str
+    actor_name: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """Where a space's sync stands. ``loaded``/``total`` count the space's items (the
+    progress "340 of 2,000"); ``last_synced_at`` and ``offline_since`` are wall-clock
+    seconds (time.time()); ``message`` is one sentence for the status bar, or None."""
+
+    state: SyncState
+    loaded: int = 0
+    total: int = 0
+    last_synced_at: float | None = None
+    offline_since: float | None = None
+    message: str | None = None
