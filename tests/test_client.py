@@ -380,10 +380,11 @@ async def test_long_or_multiline_api_messages_are_one_capped_line():
         httpx.ReadTimeout,
         httpx.ReadError,
         httpx.RemoteProtocolError,
+        httpx.DecodingError,
     ],
     ids=[
         "429", "502", "503", "504", "200 malformed",
-        "connect", "connect timeout", "read timeout", "reset", "lost",
+        "connect", "connect timeout", "read timeout", "reset", "lost", "bad encoding",
     ],
 )  # fmt: skip
 async def test_reads_are_retried_after_transient_failures(failure):

@@ -462,6 +462,8 @@ class KitemakerClient:
             )
         if isinstance(exc, TRANSIENT):
             return _Retry(NetworkError(f"Kitemaker did not answer ({what})"))
+        if isinstance(exc, httpx.DecodingError):  # a body whose encoding is broken
+            return _Retry(BadResponseError(f"Kitemaker's answer could not be decoded ({what})"))
         return NetworkError(f"Could not talk to Kitemaker ({what})")
 
     def _interpret(self, method: str, path: str, response: httpx.Response, is_write: bool) -> Any:
