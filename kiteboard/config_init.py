@@ -40,7 +40,7 @@ ClientFactory = Callable[[str, str], Any]
 def run_init(
     args: argparse.Namespace,
     *,
-    getpass: Callable[[str], str] = _getpass.getpass,
+    getpass: Callable[[str], str] | None = None,
     client_factory: ClientFactory | None = None,
     environ: Mapping[str, str] = os.environ,
     out: TextIO | None = None,
@@ -50,7 +50,8 @@ def run_init(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        return _init(args, getpass, client_factory or _default_client, environ, out, err)
+        ask = getpass or _getpass.getpass  # looked up now, so a test can replace it
+        return _init(args, ask, client_factory or _default_client, environ, out, err)
     except ConfigError as error:
         print(error, file=err)
         return error.exit_code

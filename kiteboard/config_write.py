@@ -137,7 +137,16 @@ def _edit_in_place(
                 edited += inserts
         lines = edited
     if set_default:
-        lines.insert(0, assignment("default_profile", name))
+        # Below the file's opening comments, above its first key or table.
+        first = next(
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.strip() and not line.lstrip().startswith("#")
+            ),
+            len(lines),
+        )
+        lines.insert(first, assignment("default_profile", name))
     new_text = "\n".join(lines) + "\n"
     try:
         if tomllib.loads(new_text) != data:
