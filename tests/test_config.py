@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import shlex
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -545,3 +546,22 @@ item = 1
     assert lines[("profiles", "my work")] == 11
     assert lines[("profiles", "my work", "token")] == 12
     assert lines[("arr", "item")] == 14
+
+
+# --- the example file ----------------------------------------------------------------
+
+
+def test_the_example_file_documents_every_key_and_loads_cleanly(tmp_path):
+    example = Path(__file__).resolve().parent.parent / "config.example.toml"
+    path = tmp_path / "config.toml"
+    path.write_text(example.read_text())
+    path.chmod(0o600)
+    settings = load(path)
+    assert settings.warnings == []
+    assert [p.name for p in settings.profiles] == ["work", "emulator"]
+    assert load(path, profile="emulator").token.reveal() == "demo"
+    data = tomllib.loads(example.read_text())
+    assert set(data) == set(config._TOP_KEYS)
+    assert set(data["profiles"]["work"]) | set(data["profiles"]["emulator"]) == set(
+        config._PROFILE_KEYS
+    )
