@@ -98,8 +98,13 @@ SPACES = (
 class _Timeline:
     """Hands out unique past timestamps, so /recent/* has one true order."""
 
-    def __init__(self) -> None:
+    def __init__(self, rng: random.Random) -> None:
         self._used: set[int] = set()
+        self._rng = rng
+
+    def days_ago(self, days: int) -> int:
+        """About `days` before BASE_MS, at some time of that working day."""
+        return self.at(BASE_MS - days * DAY_MS + self._rng.randrange(-5 * 3_600_000, 0))
 
     def at(self, ms: int) -> int:
         while ms in self._used:
@@ -115,13 +120,11 @@ def build_demo_state(
         raise ValueError("items must not be negative")
     rng = random.Random(f"kiteboard-demo-{seed}")
     state = EmulatorState(seed=seed, clock=clock)
-    timeline = _Timeline()
+    timeline = _Timeline(random.Random(f"kiteboard-demo-dates-{seed}"))
     users = [state.add_actor(name, "user") for name in USERS]
     app = state.add_actor(APPLICATION, "application")
     state.api_actor_id = next(u.id for u in users if u.name == API_USER)
-    state.set_organization(
-        "Northwind Labs", timeline.at(BASE_MS - 420 * DAY_MS), timeline.at(BASE_MS - 35 * DAY_MS)
-    )
+    state.set_organization("Northwind Labs", timeline.days_ago(420), timeline.days_ago(35))
     spaces: dict[str, Space] = {}
     for plan in SPACES:
         size = items if plan.name == LARGE_SPACE and items is not None else plan.size
@@ -229,8 +232,8 @@ def _build_initiatives(
         label_ids=[goal.id],
         impact="large",
         actor_id=ole.id,
-        created_at=timeline.at(BASE_MS - 200 * DAY_MS),
-        updated_at=timeline.at(BASE_MS - 20 * DAY_MS),
+        created_at=timeline.days_ago(200),
+        updated_at=timeline.days_ago(20),
     )
     state.create_initiative(
         title="99.95% API availability",
@@ -240,17 +243,18 @@ def _build_initiatives(
         effort="large",
         impact="medium",
         actor_id=jonas.id,
-        created_at=timeline.at(BASE_MS - 150 * DAY_MS),
-        updated_at=timeline.at(BASE_MS - 9 * DAY_MS),
+        created_at=timeline.days_ago(150),
+        updated_at=timeline.days_ago(9),
     )
+    archived = timeline.days_ago(30)
     state.create_initiative(
         title="Design system 2.0",
         description=None,
         space_ids=[spaces["DES"].id, spaces["KB"].id],
         actor_id=maja.id,
-        archived_at=timeline.at(BASE_MS - 30 * DAY_MS),
-        created_at=timeline.at(BASE_MS - 330 * DAY_MS),
-        updated_at=timeline.at(BASE_MS - 30 * DAY_MS + 1),
+        archived_at=archived,
+        created_at=timeline.days_ago(330),
+        updated_at=archived,
     )
 
 
@@ -266,7 +270,7 @@ def _build_feedback(
         contents="Our titles start with [Team] tags and the export drops them.\n",
         link_insight_to_entity_ids=[by_title["Escape [brackets] in CSV export"].id],
         actor_id=maja.id,
-        created_at=timeline.at(BASE_MS - 60 * DAY_MS),
+        created_at=timeline.days_ago(60),
     )
     state.create_feedback(
         title="Please let me move cards with the keyboard",
@@ -276,11 +280,11 @@ def _build_feedback(
             by_title["Keyboard shortcut to move a card to the next column"].id
         ],
         actor_id=priya.id,
-        processed_at=timeline.at(BASE_MS - 12 * DAY_MS),
-        created_at=timeline.at(BASE_MS - 45 * DAY_MS),
+        processed_at=timeline.days_ago(12),
+        created_at=timeline.days_ago(45),
     )
     state.create_feedback(
         title="Dark mode for late-night triage",
         contents="Would love a dark theme 🌙\n",
-        created_at=timeline.at(BASE_MS - 7 * DAY_MS),
+        created_at=timeline.days_ago(7),
     )
