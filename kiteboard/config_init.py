@@ -50,7 +50,7 @@ def run_init(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        ask = getpass or _getpass.getpass  # looked up now, so a test can replace it
+        ask = getpass or _ask_for_token
         return _init(args, ask, client_factory or _default_client, environ, out, err)
     except ConfigError as error:
         print(error, file=err)
@@ -155,6 +155,18 @@ async def _check_token(factory: ClientFactory, base_url: str, token: str) -> tup
     finally:
         await client.aclose()
     return "accepted", organization.name
+
+
+def _ask_for_token(prompt: str) -> str:
+    """Hidden input at a terminal; from a pipe (`pass show km | kiteboard init`), one line
+    read without getpass's "input may be echoed" warnings."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return _getpass.getpass(prompt)  # looked up now, so a test can replace it
+    print(prompt, file=sys.stderr)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise EOFError
+    return line
 
 
 def _default_client(base_url: str, token: str) -> Any:

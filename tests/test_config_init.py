@@ -287,7 +287,7 @@ def test_init_from_the_command_line_over_real_http(emulator, tmp_path, monkeypat
     import kiteboard.config_init
 
     terminal = Terminal(BAD, GOOD)
-    monkeypatch.setattr(kiteboard.config_init._getpass, "getpass", terminal.getpass)
+    monkeypatch.setattr(kiteboard.config_init, "_ask_for_token", terminal.getpass)
     path = tmp_path / "config.toml"
     with EmulatorServer(emulator) as base_url:
         code = cli.main(["init", "--base-url", base_url, "--config", str(path), "--profile", "w"])
@@ -298,3 +298,14 @@ def test_init_from_the_command_line_over_real_http(emulator, tmp_path, monkeypat
     settings = load_settings(config_path=path, environ={})
     assert (settings.profile, settings.base_url) == ("w", base_url)
     assert settings.token.reveal() == GOOD
+
+
+def test_the_token_can_be_piped_in(emulator, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{GOOD}\n"))
+    path = tmp_path / "config.toml"
+    with EmulatorServer(emulator) as base_url:
+        assert cli.main(["init", "--config", str(path), "--base-url", base_url]) == cli.EXIT_OK
+    assert load_settings(config_path=path, environ={}).token.reveal() == GOOD
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # nothing piped: no token
+    assert cli.main(["init", "--config", str(path), "--base-url", base_url]) == cli.EXIT_AUTH
+    assert "no token given" in capsys.readouterr().err
