@@ -113,9 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as error:
         # A bad config (or a missing token) from any command: one line, its exit code.
-        # kiteboard.config is not imported here: if it was never loaded, it raised nothing.
-        config = sys.modules.get("kiteboard.config")
-        if config is not None and isinstance(error, config.ConfigError):
+        # Not imported here (startup time): if it was never loaded, it raised nothing.
+        config_errors = sys.modules.get("kiteboard.config_errors")
+        if config_errors is not None and isinstance(error, config_errors.ConfigError):
             return fail(str(error), error.exit_code)
         raise
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiteboard.config_lines import Key, dotted, key_lines, line_of
+from kiteboard.config_errors import (
+    ConfigError,
+    InsecureBaseURLError,
+    MissingTokenError,
+    TokenCommandError,
+    display_path,
+)
+from kiteboard.config_lines import Key, dotted, key_lines
+from kiteboard.config_reader import (
+    DEFAULT_REFRESH_INTERVAL,
+    PROFILE_KEYS,
+    TOP_KEYS,
+    Reader,
+    did_you_mean,
+    read_config_file,
+    read_keymap,
+    read_profiles,
+    read_refresh_interval,
+)
 from kiteboard.config_token import (
     TOKEN_COMMAND_TIMEOUT,
     Secret,
@@ -45,6 +62,7 @@ __all__ = [
     "TokenCommandError",
     "TokenSource",
     "config_path_for",
+    "display_path",
     "list_profiles",
     "load_settings",
     "read_config_file",
@@ -54,69 +72,9 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL = "https://toil.kitemaker.co/developers/rest/v1"
-DEFAULT_REFRESH_INTERVAL = 30.0
-MIN_REFRESH_INTERVAL = 5.0  # the API is rate limited: polling faster only earns 429s
 TOKEN_ENV = "KITEMAKER_TOKEN"
 CONFIG_ENV = "KITEBOARD_CONFIG"
 PROFILE_ENV = "KITEBOARD_PROFILE"
-
-_TOP_KEYS = ("default_profile", "theme", "refresh_interval", "store", "keymap", "profiles")
-_PROFILE_KEYS = ("base_url", "token", "token_command", "default_space", "space_keys")
-_SPACE_KEY = re.compile(r"[A-Za-z0-9]{1,16}")
-_KEYS = re.compile(r"[^\s,]+(,[^\s,]+)*")
-
-
-# --- errors --------------------------------------------------------------------------
-
-
-def display_path(path: Path | str) -> str:
-    """A path as the user knows it: the home folder as `~`."""
-    path = Path(path)
-    try:
-        return "~/" + path.relative_to(Path.home()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-class ConfigError(Exception):
-    """A bad config, shown as one line: `path:line: key: message`.
-
-    `exit_code` is 2 (EXIT_USAGE in __main__) unless a subclass says otherwise.
-    Messages never hold the token.
-    """
-
-    exit_code = 2
-
-    def __init__(
-        self, path: Path | str | None, line: int | None, key: str | None, message: str
-    ) -> None:
-        self.path = Path(path) if path is not None else None
-        self.line = line
-        self.key = key
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = display_path(self.path) + (f":{self.line}" if self.line else "") + ": "
-        key = f"{self.key}: " if self.key else ""
-        return f"{where}{key}{self.message}"
-
-
-class InsecureBaseURLError(ConfigError):
-    """Plain http to a host that is not this machine: the token would travel in clear."""
-
-
-class MissingTokenError(ConfigError):
-    exit_code = 3  # EXIT_AUTH: the token was missing or rejected
-
-
-class TokenCommandError(ConfigError):
-    """The profile's token_command did not give a token."""
-
-    exit_code = 3
-
 
 # --- the settings object -------------------------------------------------------------
 
@@ -193,9 +151,9 @@ def load_settings(
     """
     path = config_path_for(config_path, environ)
     data, text = read_config_file(path)
-    reader = _Reader(path, key_lines(text))
-    top = reader.check_table(data, (), _TOP_KEYS, misplaced=_PROFILE_KEYS)
-    profiles = _read_profiles(reader, top)
+    reader = Reader(path, key_lines(text))
+    top = reader.check_table(data, (), TOP_KEYS, misplaced=PROFILE_KEYS)
+    profiles = read_profiles(reader, top)
     default_profile = reader.string(top, ("default_profile",))
     if default_profile is not None and default_profile not in profiles:
         raise reader.error(("default_profile",), _no_such_profile(default_profile, profiles))
@@ -214,7 +172,7 @@ def load_settings(
     else:
         url = DEFAULT_BASE_URL
 
-    keymap, keymap_lines = _read_keymap(reader, top)
+    keymap, keymap_lines = read_keymap(reader, top)
     has_file_token = any("token" in p for p in profiles.values())
     _check_permissions(reader, path, holds_token=has_file_token)
     return Settings(
@@ -222,7 +180,7 @@ def load_settings(
         base_url=url,
         default_space=settings_of.get("default_space"),
         theme=reader.string(top, ("theme",)),
-        refresh_interval=_read_refresh_interval(reader, top),
+        refresh_interval=read_refresh_interval(reader, top),
         keymap=keymap,
         keymap_lines=keymap_lines,
         space_keys=dict(settings_of.get("space_keys", {})),
@@ -272,7 +230,7 @@ def unknown_keymap_ids(settings: Settings, known_ids: Iterable[str]) -> list[str
             line = settings.keymap_lines.get(binding_id)
             where = display_path(settings.config_path) if settings.config_path else "config"
             where += f":{line}" if line else ""
-            hint = _did_you_mean(binding_id, known)
+            hint = did_you_mean(binding_id, known)
             key = dotted(("keymap", binding_id))
             warnings.append(f"{where}: {key}: no binding has this id{hint}")
     return warnings
@@ -320,126 +278,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def read_config_file(path: Path) -> tuple[dict[str, Any], str]:
-    """The parsed file and its text; ({}, "") if there is no file."""
-    import tomllib  # on use: `kiteboard --version` does not need it
-
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}, ""
-    except IsADirectoryError:
-        raise ConfigError(path, None, None, "is a folder, not a config file") from None
-    except OSError as error:
-        raise ConfigError(path, None, None, f"cannot read: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ConfigError(path, line, None, "not UTF-8 text") from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as error:
-        line, message = _syntax_error_position(str(error), text)
-        raise ConfigError(path, line, None, f"TOML syntax error: {message}") from None
-
-
-def _syntax_error_position(message: str, text: str) -> tuple[int | None, str]:
-    """tomllib says '... (at line 3, column 7)' or '(at end of document)': split it."""
-    if match := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
-        return int(match[1]), f"{message[: match.start()]} (column {match[2]})"
-    if match := re.search(r"\s*\(at end of document\)$", message):
-        return text.count("\n") + 1, f"{message[: match.start()]} (at the end of the file)"
-    return None, message
-
-
-class _Reader:
-    """Type checks with file:line:key messages; collects warnings."""
-
-    def __init__(self, path: Path, lines: dict[Key, int]) -> None:
-        self.path = path
-        self.lines = lines
-        self.warnings: list[str] = []
-
-    def line(self, key: Key) -> int | None:
-        return line_of(self.lines, key)
-
-    def error(self, key: Key, message: str) -> ConfigError:
-        return ConfigError(self.path, self.line(key), dotted(key) if key else None, message)
-
-    def warn(self, key: Key, message: str) -> None:
-        self.warnings.append(str(self.error(key, message)))
-
-    def check_table(
-        self, table: dict[str, Any], key: Key, known: tuple[str, ...], misplaced=()
-    ) -> dict[str, Any]:
-        for name in table:
-            if name in known:
-                continue
-            if name in misplaced:
-                raise self.error(
-                    (*key, name),
-                    "belongs to a profile: put it under [profiles.NAME] "
-                    "(`kiteboard init` writes one)",
-                )
-            self.warn((*key, name), f"unknown key, ignored{_did_you_mean(name, known)}")
-        return table
-
-    def value(
-        self,
-        table: dict[str, Any],
-        key: Key,
-        kind: type | tuple,
-        expected: str,
-        *,
-        secret: bool = False,
-    ) -> Any:
-        value = table.get(key[-1])
-        if value is None:
-            return None
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise self.error(key, f"expected {expected}, got {_describe(value, secret)}")
-        return value
-
-    def string(self, table: dict[str, Any], key: Key, *, secret: bool = False) -> str | None:
-        value = self.value(table, key, str, "a string", secret=secret)
-        if value is not None and not value.strip():
-            raise self.error(key, "is empty")
-        return value
-
-    def boolean(self, table: dict[str, Any], key: Key, *, default: bool) -> bool:
-        value = self.value(table, key, bool, "true or false")
-        return default if value is None else value
-
-    def table(self, table: dict[str, Any], key: Key) -> dict[str, Any]:
-        return self.value(table, key, dict, "a table") or {}
-
-
-def _describe(value: Any, secret: bool = False) -> str:
-    """A value as the message shows it; a secret's only by its type."""
-    if isinstance(value, bool):
-        return "a boolean" if secret else ("true" if value else "false")
-    if isinstance(value, str):
-        if secret:
-            return "a string"
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return '"' + shown.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
-    if isinstance(value, int | float):
-        return "a number" if secret else repr(value)
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return f"a {type(value).__name__}"
-
-
-def _did_you_mean(name: str, known: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
 def _profile_key(name: str | None) -> Key:
     return ("profiles", name) if name else ()
 
@@ -450,113 +288,8 @@ def _no_such_profile(name: str, profiles: Mapping[str, Any]) -> str:
     return f'no profile named "{name}" (profiles: {", ".join(profiles)})'
 
 
-def _read_profiles(reader: _Reader, top: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every profile, validated (not only the chosen one: the file is one whole)."""
-    profiles: dict[str, dict[str, Any]] = {}
-    for name, raw in reader.table(top, ("profiles",)).items():
-        key: Key = ("profiles", name)
-        if not isinstance(raw, dict):
-            raise reader.error(
-                key, f"expected a table [profiles.{dotted((name,))}], got {_describe(raw)}"
-            )
-        reader.check_table(raw, key, _PROFILE_KEYS)
-        profile: dict[str, Any] = {}
-        for option in ("base_url", "default_space"):
-            if (value := reader.string(raw, (*key, option))) is not None:
-                profile[option] = value.strip()
-        if (token := reader.string(raw, (*key, "token"), secret=True)) is not None:
-            if problem := token_problem(token.strip()):
-                raise reader.error((*key, "token"), problem)
-            profile["token"] = token.strip()
-        if "token_command" in raw:
-            if "token" in profile:
-                raise reader.error(
-                    (*key, "token_command"),
-                    "set token or token_command, not both (which one did you mean?)",
-                )
-            profile["token_command"] = _read_command(reader, raw, (*key, "token_command"))
-        profile["space_keys"] = _read_space_keys(reader, raw, (*key, "space_keys"))
-        profiles[name] = profile
-    return profiles
-
-
-def _read_command(reader: _Reader, table: dict[str, Any], key: Key) -> list[str]:
-    """A command as a string (split like a shell would, but run without one) or a list."""
-    value = table[key[-1]]
-    if isinstance(value, str):
-        try:
-            argv = shlex.split(value)
-        except ValueError as error:  # unbalanced quotes
-            raise reader.error(key, f"cannot split the command: {error}") from None
-    elif isinstance(value, list) and all(isinstance(part, str) for part in value):
-        argv = list(value)
-    else:
-        raise reader.error(
-            key, f"expected a command string or an array of strings, got {_describe(value)}"
-        )
-    if not argv or not argv[0]:
-        raise reader.error(key, "the command is empty")
-    return argv
-
-
-def _flatten(table: dict[str, Any], path: Key) -> dict[str, tuple[Any, Key]]:
-    """Entries of a name -> value table, with the key path each was written as.
-
-    `board.down = "j"` (unquoted, so TOML makes it a nested table) means the name
-    "board.down", the same as the quoted `"board.down" = "j"`.
-    """
-    flat: dict[str, tuple[Any, Key]] = {}
-    for name, value in table.items():
-        if isinstance(value, dict):
-            for inner, (found, key) in _flatten(value, (*path, name)).items():
-                flat[f"{name}.{inner}"] = (found, key)
-        else:
-            flat[name] = (value, (*path, name))
-    return flat
-
-
-def _read_space_keys(reader: _Reader, table: dict[str, Any], key: Key) -> dict[str, str]:
-    space_keys: dict[str, str] = {}
-    for space, (value, item_key) in _flatten(reader.table(table, key), key).items():
-        if not isinstance(value, str) or not _SPACE_KEY.fullmatch(value):
-            raise reader.error(
-                item_key,
-                f'expected a space key of letters and digits like "KB", got {_describe(value)}',
-            )
-        space_keys[space] = value
-    return space_keys
-
-
-def _read_keymap(reader: _Reader, top: dict[str, Any]) -> tuple[dict[str, str], dict[str, int]]:
-    keymap: dict[str, str] = {}
-    lines: dict[str, int] = {}
-    for binding_id, (value, key) in _flatten(reader.table(top, ("keymap",)), ("keymap",)).items():
-        # Textual splits on "," and does not strip: "j, down" would bind " down".
-        normalized = (
-            ",".join(p.strip() for p in value.split(",")) if isinstance(value, str) else None
-        )
-        if normalized is None or not _KEYS.fullmatch(normalized):
-            raise reader.error(key, f'expected keys like "j,down", got {_describe(value)}')
-        keymap[binding_id] = normalized
-        if line := reader.line(key):
-            lines[binding_id] = line
-    return keymap, lines
-
-
-def _read_refresh_interval(reader: _Reader, top: dict[str, Any]) -> float:
-    key: Key = ("refresh_interval",)
-    value = reader.value(top, key, int | float, "a number of seconds")
-    if value is None:
-        return DEFAULT_REFRESH_INTERVAL
-    if not MIN_REFRESH_INTERVAL <= value <= 24 * 3600:
-        raise reader.error(
-            key, f"expected between {MIN_REFRESH_INTERVAL:g} and 86400 seconds, got {value!r}"
-        )
-    return float(value)
-
-
 def _choose_profile(
-    reader: _Reader,
+    reader: Reader,
     profiles: Mapping[str, Any],
     default_profile: str | None,
     requested: str | None,
@@ -581,7 +314,7 @@ def _choose_profile(
 
 
 def _token_source(
-    reader: _Reader, name: str | None, profile: dict[str, Any], environ: Mapping[str, str]
+    reader: Reader, name: str | None, profile: dict[str, Any], environ: Mapping[str, str]
 ) -> TokenSource:
     if env := environ.get(TOKEN_ENV, "").strip():
         if problem := token_problem(env):
@@ -624,7 +357,7 @@ def _no_token(path: Path | None, name: str | None):
     return fail
 
 
-def _check_permissions(reader: _Reader, path: Path, *, holds_token: bool) -> None:
+def _check_permissions(reader: Reader, path: Path, *, holds_token: bool) -> None:
     """Warn when others may read the file (a token) or write it (a token_command)."""
     if os.name != "posix":
         return

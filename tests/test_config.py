@@ -561,7 +561,7 @@ def test_the_example_file_documents_every_key_and_loads_cleanly(tmp_path):
     assert [p.name for p in settings.profiles] == ["work", "emulator"]
     assert load(path, profile="emulator").token.reveal() == "demo"
     data = tomllib.loads(example.read_text())
-    assert set(data) == set(config._TOP_KEYS)
+    assert set(data) == set(config.TOP_KEYS)
     assert set(data["profiles"]["work"]) | set(data["profiles"]["emulator"]) == set(
-        config._PROFILE_KEYS
+        config.PROFILE_KEYS
     )
