@@ -36,9 +36,10 @@ def run_emulator(
     *,
     out: TextIO | None = None,
     err: TextIO | None = None,
-    wait: Callable[[], None] = _wait_forever,
+    wait: Callable[[], None] | None = None,
 ) -> int:
     """Serve until Ctrl+C (or SIGTERM); `wait` is the pause, replaceable in tests."""
+    wait = wait or _wait_forever
     out = out or sys.stdout
     err = err or sys.stderr
     if not is_loopback(args.host) and not args.allow_remote:
