@@ -1,0 +1,261 @@
+"""KiteboardApp: which screen shows, the workers that talk to the sync engine, keymap.
+
+The app is handed a `Session` (the store and the sync engine behind one seam) and its
+options; it never builds a client itself. Startup: paint from the store at once (board
+or space picker), then connect in a worker; sync events come back as messages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from kiteboard.ui.messages import Connected, ConnectFailed, StoreEvent
+from kiteboard.ui.session import Session
+
+if TYPE_CHECKING:
+    from kiteboard.store.rows import SpaceRow
+
+LAST_SPACE_KEY = "ui.last_space"
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    space: str | None = None  # name, key or id to open (--space / default_space)
+    keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> "j,down"
+    theme: str | None = None
+    clock: Callable[[], float] = time.time  # wall clock: injected for stable screenshots
+    connect: bool = True  # False: show the store only (screenshots of a warm store)
+    # Called with a theme name when the person picks one (issue 6 remembers it).
+    on_theme_change: Callable[[str], None] | None = None
+    notices: tuple[str, ...] = ()  # e.g. config warnings, shown once on start
+
+
+def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
+    """A space by id, key or name (case-insensitive)."""
+    if not wanted:
+        return None
+    folded = wanted.casefold()
+    for space in spaces:
+        if wanted == space.id or (space.key or "").casefold() == folded:
+            return space
+    return next((space for space in spaces if space.name.casefold() == folded), None)
+
+
+class KiteboardApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kiteboard"
+    ENABLE_COMMAND_PALETTE = False  # a palette over spaces/items/actions comes later
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "switch_space", "Spaces", id="app.spaces"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, session: Session, options: AppOptions | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.options = options or AppOptions()
+        self.clock = self.options.clock
+        self.current_space: SpaceRow | None = None
+        self._wanted_space = self.options.space
+        if self.options.keymap:
+            self.set_keymap(dict(self.options.keymap))
+        if self.options.theme and self.options.theme in self.available_themes:
+            self.theme = self.options.theme
+
+    # -- startup ---------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.session.subscribe(lambda event: self.post_message(StoreEvent(event)))
+        for notice in self.options.notices:
+            self.notify(notice, title="Config", severity="warning", timeout=8)
+        if self.session.needs_token:
+            from kiteboard.ui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(), self._first_run_done)
+            return
+        self._show_from_store()
+        if self.options.connect:
+            self.connect()
+
+    def _first_run_done(self, choice: str | None) -> None:
+        if choice != "demo":
+            self.exit(0)
+            return
+        from kiteboard.ui.connect import demo_connector
+
+        self.session.use_connector(demo_connector(), demo=True)
+        self._show_from_store()
+        self.connect()
+
+    def _show_from_store(self) -> None:
+        """Paint what the store already knows: the board, the picker, or 'connecting'."""
+        store = self.session.open_store()
+        spaces = store.spaces() if store else []
+        wanted = self._wanted_space
+        if wanted is None and store is not None:
+            wanted = store.get_value(LAST_SPACE_KEY)
+        space = find_space(spaces, wanted)
+        if space is not None:
+            self.open_board(space)
+        elif spaces:
+            self.open_picker(can_cancel=False)
+        else:
+            from kiteboard.ui.screens.connecting import ConnectingScreen
+
+            text = "Starting the demo…" if self.session.demo else "Connecting to Kitemaker…"
+            self.push_screen(ConnectingScreen(text))
+
+    # -- connecting and syncing (workers) ----------------------------------------
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        try:
+            await self.session.connect()
+            assert self.session.engine is not None
+            await self.session.engine.sync_spaces()
+        except Exception as error:  # turned into words in one place
+            from kiteboard.ui.errors import describe_error
+
+            title, text, fatal = describe_error(error)
+            self.post_message(ConnectFailed(title, text, fatal=fatal))
+            return
+        self.post_message(Connected())
+
+    @work(exclusive=True, group="sync", exit_on_error=False)
+    async def watch_space(self, space_id: str) -> None:
+        """Keep the open space fresh (the engine goes offline and back by itself)."""
+        engine = await self.session.wait_connected()
+        interval = self.session.refresh_interval
+        if interval is None:
+            await engine.sync_space(space_id)
+        else:
+            await engine.run(space_id, interval=interval)
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def refresh_space(self, space_id: str) -> None:
+        engine = self.session.engine
+        if engine is None:
+            self.notify("Not connected yet.", severity="warning")
+            return
+        try:
+            await engine.refresh(space_id)
+        except Exception as error:
+            from kiteboard.ui.errors import describe_error
+
+            title, text, _ = describe_error(error)
+            self.notify(text, title=title, severity="error")
+
+    def on_connected(self, message: Connected) -> None:
+        from kiteboard.ui.screens.board import BoardScreen
+        from kiteboard.ui.screens.connecting import ConnectingScreen
+
+        if isinstance(self.screen, ConnectingScreen):
+            self.pop_screen()
+            self._show_from_store()
+        if isinstance(self.screen, BoardScreen):
+            self.screen.show_sync_status()
+        if self.current_space is not None:
+            self.watch_space(self.current_space.id)
+
+    def on_connect_failed(self, message: ConnectFailed) -> None:
+        from kiteboard.ui.screens.connecting import ConnectingScreen
+
+        if isinstance(self.screen, ConnectingScreen):
+            self.screen.show_error(message.title, message.text, fatal=message.fatal)
+        else:
+            # A board from the store stays on screen; say why it is not fresh.
+            self.notify(message.text, title=message.title, severity="error", timeout=10)
+
+    def on_store_event(self, message: StoreEvent) -> None:
+        from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+        event = message.event
+        for screen in self.screen_stack:
+            handle = getattr(screen, "handle_store_event", None)
+            if handle is not None:
+                handle(event)
+            if isinstance(screen, SpacePickerScreen) and type(event).__name__ == "SpacesChanged":
+                store = self.session.store
+                screen.set_spaces(store.spaces() if store else [])
+
+    # -- screens -----------------------------------------------------------------
+    def open_board(self, space: SpaceRow) -> None:
+        from kiteboard.ui.screens.board import BoardScreen
+
+        self.current_space = space
+        self._wanted_space = space.id
+        if self.session.store is not None:
+            self.session.store.set_value(LAST_SPACE_KEY, space.id)
+        board = BoardScreen(space)
+        if isinstance(self.screen, BoardScreen):
+            self.switch_screen(board)
+        else:
+            self.push_screen(board)
+        if self.session.connected:
+            self.watch_space(space.id)
+
+    def open_picker(self, *, can_cancel: bool) -> None:
+        from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+        store = self.session.store
+        spaces = store.spaces() if store else []
+        current = self.current_space.id if self.current_space else None
+        self.push_screen(
+            SpacePickerScreen(spaces, current=current, can_cancel=can_cancel),
+            self._space_chosen,
+        )
+
+    def _space_chosen(self, space_id: str | None) -> None:
+        if space_id is None or self.session.store is None:
+            return
+        space = self.session.store.space(space_id)
+        if space is None:
+            return
+        if self.current_space is not None and space.id == self.current_space.id:
+            return
+        self.open_board(space)
+
+    def action_switch_space(self) -> None:
+        from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+        if isinstance(self.screen, SpacePickerScreen) or self.session.store is None:
+            return
+        self.open_picker(can_cancel=self.current_space is not None)
+
+    def action_help(self) -> None:
+        from kiteboard.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.help_groups()))
+
+    def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        from kiteboard.ui.screens.board import BoardScreen
+        from kiteboard.ui.screens.help import binding_rows
+        from kiteboard.ui.screens.item import ItemScreen
+        from kiteboard.ui.screens.space_picker import SpacePickerScreen
+        from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+        return binding_rows(
+            [
+                ("Board", BoardScreen.BINDINGS),
+                ("Item detail", [*ItemDetailView.BINDINGS, *ItemScreen.BINDINGS]),
+                ("Space picker", SpacePickerScreen.BINDINGS),
+                ("Everywhere", KiteboardApp.BINDINGS),
+            ],
+            dict(self.options.keymap),
+        )
+
+    def watch_theme(self, theme: str) -> None:
+        if self.options.on_theme_change is not None and self.is_running:
+            self.options.on_theme_change(theme)
+
+    async def on_unmount(self) -> None:
+        await self.session.aclose()

@@ -1,0 +1,78 @@
+"""`kiteboard` (the TUI): settings in, a Session and the app out, run until quit.
+
+Only what the first paint needs is imported before it: the config, the store (SQLite),
+Textual. The client (httpx, pydantic) is built by the Session's connector in a worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from kiteboard.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(
+            config_path=getattr(args, "config", None),
+            profile=getattr(args, "profile", None),
+            base_url=getattr(args, "base_url", None),
+        )
+    except ConfigError as error:
+        print(f"kiteboard: {error}", file=sys.stderr)
+        return 2
+
+    from kiteboard import preferences
+    from kiteboard.app import AppOptions, KiteboardApp
+    from kiteboard.ui.connect import demo_connector, live_connector, remembered_store
+    from kiteboard.ui.session import Session
+
+    if args.demo:
+        session = Session(
+            connect=demo_connector(), demo=True, refresh_interval=settings.refresh_interval
+        )
+    else:
+        try:
+            token = settings.token  # may run the profile's token_command
+        except ConfigError as error:
+            if type(error).__name__ != "MissingTokenError":
+                print(f"kiteboard: {error}", file=sys.stderr)
+                return 3
+            session = Session(connect=None, needs_token=True)
+        else:
+            store_path = remembered_store(settings.base_url) if settings.store_enabled else None
+
+            def open_store():  # type: ignore[no-untyped-def]
+                if store_path is None:
+                    return None
+                from kiteboard.store.db import Store
+
+                return Store.open(store_path)
+
+            session = Session(
+                connect=live_connector(
+                    settings.base_url,
+                    token.reveal,
+                    space_keys=settings.space_keys,
+                    store_enabled=settings.store_enabled,
+                ),
+                open_store=open_store,
+                refresh_interval=settings.refresh_interval,
+            )
+
+    def remember(theme: str) -> None:
+        preferences.remember_theme(theme, settings)
+
+    app = KiteboardApp(
+        session,
+        AppOptions(
+            space=args.space or settings.default_space,
+            keymap=settings.keymap,
+            theme=preferences.startup_theme(settings),
+            on_theme_change=remember,
+            notices=tuple(settings.warnings),
+        ),
+    )
+    app.run()
+    return app.return_code or 0

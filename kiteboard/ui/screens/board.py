@@ -1,0 +1,365 @@
+"""The board of one space: columns of cards, a filter, and the item detail.
+
+Painted from the store at once; the sync engine's events then update the cards in place
+(the cursor stays on its item, the scroll where it was). On a wide terminal the detail
+pane opens beside the board; on a narrow one it is a screen of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kiteboard.ui.board_model import BoardModel
+from kiteboard.ui.widgets.board import Board
+from kiteboard.ui.widgets.card_list import CardList
+from kiteboard.ui.widgets.safe_text import safe_line
+from kiteboard.ui.widgets.sync_state import SyncState
+
+if TYPE_CHECKING:
+    from kiteboard.app import KiteboardApp
+    from kiteboard.store.rows import SpaceRow
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+# From this width the detail opens beside the board rather than over it.
+WIDE_WIDTH = 120
+# Up to this many changed items are patched one by one; more reload the whole space.
+_PATCH_LIMIT = 200
+
+
+class TopBar(Horizontal):
+    """`Org › Space (KEY)` on the left, the sync state on the right."""
+
+    def __init__(self, clock: Any) -> None:
+        super().__init__(id="top-bar")
+        self.where = Static(id="where")
+        self.info = Static(id="board-info")
+        self.sync = SyncState(clock, id="sync-state")
+
+    def compose(self) -> ComposeResult:
+        yield self.where
+        yield self.info
+        yield self.sync
+
+    def show_where(self, organization: str | None, space: SpaceRow) -> None:
+        parts: list[tuple[str, str] | str] = []
+        if organization:
+            parts += [(safe_line(organization, max_chars=60), "dim"), " / "]
+        parts.append((safe_line(space.name, max_chars=60), "bold"))
+        if space.key:
+            parts.append((f" {safe_line(space.key, max_chars=16)}", "dim"))
+        self.where.update(Content.assemble(*parts))
+
+
+class BoardScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="board.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="board.up"),
+        Binding("h,left", "column(-1)", "Left column", show=False, id="board.left"),
+        Binding("l,right", "column(1)", "Right column", show=False, id="board.right"),
+        Binding("g,home", "edge(-1)", "Top", show=False, id="board.top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="board.bottom"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="board.half_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="board.half_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="board.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="board.page_up"),
+        Binding("enter", "open", "Open", id="board.open"),
+        Binding("slash", "filter", "Filter", id="board.filter"),
+        Binding("escape", "back", "Back", show=False, id="board.back"),
+        Binding("r", "refresh", "Refresh", id="board.refresh"),
+    ]
+
+    def __init__(self, space: SpaceRow) -> None:
+        super().__init__()
+        self.space = space
+        self.model: BoardModel | None = None
+        self._pending: set[str] | None = None  # ids changed since the last reload
+        self._reload_all = False
+        self._pane_open = False
+
+    @property
+    def kiteboard(self) -> KiteboardApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        self.top_bar = TopBar(self.kiteboard.clock)
+        yield self.top_bar
+        with Horizontal(id="board-area"):
+            yield Board(id="board")
+        filter_input = Input(placeholder="Filter by title, number or label", id="filter")
+        filter_input.display = False
+        yield filter_input
+        yield Footer()
+
+    @property
+    def board(self) -> Board:
+        return self.query_one(Board)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.board.focus_column(0)
+        session = self.kiteboard.session
+        store = session.store
+        organization = store.organization() if store else None
+        self.top_bar.show_where(organization.name if organization else None, self.space)
+        self.show_sync_status()
+
+    # -- data --------------------------------------------------------------------
+    async def reload(self) -> None:
+        """Read the whole space from the store and show it."""
+        store = self.kiteboard.session.store
+        if store is None:
+            return
+        space = store.space(self.space.id) or self.space
+        self.space = space
+        statuses = store.statuses(space.id)
+        labels = store.labels(space.id)
+        cards = store.cards(space.id)
+        if self.model is None:
+            self.model = BoardModel(statuses, cards, labels, space.key)
+        else:
+            filter_text = self.model.filter_text
+            self.model = BoardModel(statuses, cards, labels, space.key)
+            self.model.set_filter(filter_text)
+        await self.board.show(self.model)
+        self._update_info()
+
+    async def _apply_pending(self) -> None:
+        pending, reload_all = self._pending, self._reload_all
+        self._pending, self._reload_all = None, False
+        store = self.kiteboard.session.store
+        if pending is None or store is None or self.model is None:
+            return
+        if reload_all or len(pending) > _PATCH_LIMIT:
+            await self.reload()
+        else:
+            cards = {card.id: card for card in self.model._cards.values()}
+            for item_id in pending:
+                card = store.card(item_id)
+                if card is None or card.space_id != self.space.id:
+                    cards.pop(item_id, None)
+                else:
+                    cards[item_id] = card
+            self.model.set_cards(cards.values())
+            await self.board.show(self.model)
+            self._update_info()
+        await self._refresh_detail(pending)
+
+    def handle_store_event(self, event: Any) -> None:
+        """Called by the app for every sync event; cheap, the work is coalesced."""
+        kind = type(event).__name__
+        space_id = getattr(event, "space_id", None)
+        if kind == "SyncStatusChanged" and space_id == self.space.id:
+            self.top_bar.sync.set_status(event.status)
+            return
+        if kind == "SpacesChanged":
+            self._schedule(set(), reload_all=True)
+        elif kind == "ItemsChanged" and space_id == self.space.id:
+            self._schedule(set(event.added) | set(event.changed) | set(event.removed))
+        elif kind == "CommentsChanged" and space_id == self.space.id:
+            self.call_later(self._refresh_detail, set(event.item_ids))
+        elif kind == "BoardLayoutChanged" and space_id == self.space.id:
+            self._schedule(set(), reload_all=True)
+
+    def _schedule(self, ids: set[str], *, reload_all: bool = False) -> None:
+        first = self._pending is None
+        self._pending = (self._pending or set()) | ids
+        self._reload_all = self._reload_all or reload_all
+        if first:
+            # Coalesce a burst of events (a backfill sends many) into one repaint.
+            self.set_timer(0.1, self._apply_pending)
+
+    def show_sync_status(self) -> None:
+        session = self.kiteboard.session
+        if session.engine is not None:
+            self.top_bar.sync.set_status(session.engine.status(self.space.id))
+        elif session.store is not None:
+            self.top_bar.sync.set_status(session.store.sync_status(self.space.id), connecting=True)
+
+    def _update_info(self) -> None:
+        if self.model is None:
+            return
+        parts: list[tuple[str, str] | str] = []
+        if self.model.filter_text:
+            shown = sum(len(column.cards) for column in self.model.columns)
+            parts += [("filter ", "dim"), (safe_line(self.model.filter_text, max_chars=40), "bold")]
+            parts.append((f" {shown:,} of {len(self.model):,}", "dim"))
+        left, right = self.board.hidden_columns()
+        if left or right:
+            if parts:
+                parts.append("  ")
+            parts.append((f"←{left} " if left else "", "dim"))
+            parts.append((f"{right}→" if right else "", "dim"))
+        self.top_bar.info.update(Content.assemble(*parts))
+
+    # -- the focused column ------------------------------------------------------
+    def _current_list(self) -> CardList | None:
+        focused = self.focused
+        if isinstance(focused, CardList):
+            return focused
+        index = self.board.focused_index()
+        lists = list(self.board.card_lists())
+        if index is not None:
+            return lists[index]
+        return lists[0] if lists else None
+
+    def current_card_id(self) -> str | None:
+        card_list = self._current_list()
+        return card_list.cursor_id if card_list else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return self.current_card_id() is not None or None
+        return True
+
+    # -- actions -----------------------------------------------------------------
+    def action_cursor(self, delta: int) -> None:
+        if card_list := self._current_list():
+            card_list.move(delta)
+
+    def action_edge(self, direction: int) -> None:
+        if card_list := self._current_list():
+            card_list.move_to(0 if direction < 0 else len(card_list.cards) - 1)
+
+    def action_page(self, direction: int) -> None:
+        if card_list := self._current_list():
+            card_list.page(direction)
+
+    def action_half_page(self, direction: int) -> None:
+        if card_list := self._current_list():
+            card_list.half_page(direction)
+
+    def action_column(self, delta: int) -> None:
+        index = self.board.focused_index()
+        self.board.focus_column((0 if index is None else index) + delta)
+        self.call_after_refresh(self._update_info)
+
+    def action_filter(self) -> None:
+        filter_input = self.filter_input
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_refresh(self) -> None:
+        self.kiteboard.refresh_space(self.space.id)
+
+    async def action_back(self) -> None:
+        if self._pane_open:
+            await self.close_pane()
+        elif self.filter_input.has_focus or (self.model and self.model.filter_text):
+            await self.clear_filter()
+
+    async def action_open(self) -> None:
+        card_id = self.current_card_id()
+        if card_id is None:
+            return
+        if self.size.width >= WIDE_WIDTH:
+            await self.open_pane(card_id)
+        else:
+            from kiteboard.ui.screens.item import ItemScreen
+
+            await self.app.push_screen(ItemScreen(card_id, self.space))
+
+    # -- filter ------------------------------------------------------------------
+    @on(Input.Changed, "#filter")
+    async def _filter_changed(self, event: Input.Changed) -> None:
+        if self.model is None:
+            return
+        self.model.set_filter(event.value)
+        await self.board.show(self.model)
+        self._update_info()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        if not self.filter_input.value:
+            self.filter_input.display = False
+        self._focus_board()
+
+    async def clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        if self.model is not None:
+            self.model.set_filter("")
+            await self.board.show(self.model)
+        self._update_info()
+        self._focus_board()
+
+    def _focus_board(self) -> None:
+        card_list = self._current_list()
+        if card_list is not None:
+            card_list.focus(scroll_visible=False)
+
+    # -- the detail pane (wide terminals) ----------------------------------------
+    @on(CardList.Opened)
+    async def _card_opened(self, event: CardList.Opened) -> None:
+        await self.action_open()
+
+    @on(CardList.CursorMoved)
+    async def _cursor_moved(self, event: CardList.CursorMoved) -> None:
+        if self._pane_open and event.card_id and event.card_list.has_focus:
+            await self._show_in_pane(event.card_id)
+
+    def _pane(self) -> ItemDetailView | None:
+        from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+        found = self.query(ItemDetailView)
+        return found.first() if found else None
+
+    async def open_pane(self, card_id: str) -> None:
+        from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+        pane = self._pane()
+        if pane is None:
+            pane = ItemDetailView(self.kiteboard.clock, id="detail-pane")
+            await self.query_one("#board-area").mount(pane)
+        pane.display = True
+        self._pane_open = True
+        self.board.add_class("-with-pane")
+        await self._show_in_pane(card_id)
+        pane.focus()
+
+    async def _show_in_pane(self, card_id: str, *, keep_scroll: bool = False) -> None:
+        pane = self._pane()
+        store = self.kiteboard.session.store
+        if pane is None or store is None:
+            return
+        await pane.show_item(
+            card_id,
+            store.item(card_id),
+            store.comments(card_id),
+            space_key=self.space.key,
+            comments_since=store.comments_followed_since(self.space.id),
+            keep_scroll=keep_scroll,
+        )
+
+    async def close_pane(self) -> None:
+        pane = self._pane()
+        if pane is not None:
+            pane.display = False
+        self._pane_open = False
+        self.board.remove_class("-with-pane")
+        self._focus_board()
+        self.call_after_refresh(self.board._size_columns)
+
+    async def _refresh_detail(self, item_ids: set[str]) -> None:
+        pane = self._pane()
+        if self._pane_open and pane is not None and pane.item_id in item_ids:
+            await self._show_in_pane(pane.item_id, keep_scroll=True)
+        for screen in self.app.screen_stack:
+            refresh = getattr(screen, "refresh_item", None)
+            if refresh is not None and screen is not self:
+                await refresh(item_ids)
+
+    @on(Board.Rebuilt)
+    def _board_rebuilt(self) -> None:
+        self.call_after_refresh(self._update_info)

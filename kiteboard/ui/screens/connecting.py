@@ -1,0 +1,50 @@
+"""Shown while there is nothing to paint yet (a fresh store): connecting, or why not."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Middle
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class ConnectingScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Try again", id="connecting.retry"),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.failed = False
+        self.fatal = False
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Static(Content(self.text), id="connecting-text")
+        yield Footer()
+
+    def show_progress(self, text: str) -> None:
+        self.failed = False
+        self.query_one("#connecting-text", Static).update(Content(text))
+        self.refresh_bindings()
+
+    def show_error(self, title: str, text: str, *, fatal: bool) -> None:
+        self.failed, self.fatal = True, fatal
+        hint = "" if fatal else "\n\nPress r to try again."
+        message = Content.assemble((title, "bold"), "\n\n", text, hint)
+        self.query_one("#connecting-text", Static).update(message)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return self.failed and not self.fatal
+        return True
+
+    def action_retry(self) -> None:
+        self.show_progress("Connecting to Kitemaker…")
+        self.app.connect()  # type: ignore[attr-defined]

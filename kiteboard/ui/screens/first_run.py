@@ -1,0 +1,62 @@
+"""Shown when there is no token: how to get one, and the demo to try meanwhile."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+WELCOME = Content.assemble(
+    ("Welcome to kiteboard", "bold"),
+    "\n\nkiteboard needs a Kitemaker API token to show your boards.\n\n",
+    ("To get one: ", "bold"),
+    "in Kitemaker press ",
+    ("Ctrl+K", "bold"),
+    " (",
+    ("Cmd+K", "bold"),
+    " on a Mac), choose ",
+    ("Manage developer settings", "bold"),
+    " and create a personal access token.\n\n",
+    ("Then either ", "bold"),
+    "run ",
+    ("kiteboard init", "bold"),
+    " (it asks for the token, checks it and keeps it in the config file), or start "
+    "kiteboard with the token in the environment:\n\n    ",
+    ("KITEMAKER_TOKEN=… kiteboard", "bold"),
+    "\n\nNo account at hand? The demo runs against a built-in stand-in for Kitemaker with "
+    "sample data: nothing leaves this machine.",
+)
+
+
+class FirstRunScreen(Screen[str]):
+    """Dismisses with "demo" or "quit"."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "demo", "Try the demo", id="first_run.demo"),
+        Binding("q,escape", "quit", "Quit", id="first_run.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="first-run"), Vertical(id="first-run-box"):
+            yield Static(WELCOME, id="first-run-text")
+            with Horizontal(id="first-run-buttons"):
+                yield Button("Try the demo (d)", id="first-run-demo", variant="primary")
+                yield Button("Quit (q)", id="first-run-quit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#first-run-demo", Button).focus()
+
+    @on(Button.Pressed, "#first-run-demo")
+    def action_demo(self) -> None:
+        self.dismiss("demo")
+
+    @on(Button.Pressed, "#first-run-quit")
+    def action_quit(self) -> None:
+        self.dismiss("quit")

@@ -1,0 +1,75 @@
+"""An item's detail as a full screen (narrow terminals); Esc returns to the board."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from kiteboard.ui.screens.board import TopBar
+from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+if TYPE_CHECKING:
+    from kiteboard.app import KiteboardApp
+    from kiteboard.store.rows import SpaceRow
+
+
+class ItemScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", id="detail.close"),
+    ]
+
+    def __init__(self, item_id: str, space: SpaceRow) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.space = space
+
+    @property
+    def kiteboard(self) -> KiteboardApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        self.top_bar = TopBar(self.kiteboard.clock)
+        yield self.top_bar
+        yield ItemDetailView(self.kiteboard.clock, id="detail-screen-view")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        store = self.kiteboard.session.store
+        organization = store.organization() if store else None
+        self.top_bar.show_where(organization.name if organization else None, self.space)
+        engine = self.kiteboard.session.engine
+        if engine is not None:
+            self.top_bar.sync.set_status(engine.status(self.space.id))
+        await self._show(keep_scroll=False)
+        self.query_one(ItemDetailView).focus()
+
+    async def _show(self, *, keep_scroll: bool) -> None:
+        store = self.kiteboard.session.store
+        if store is None:
+            return
+        await self.query_one(ItemDetailView).show_item(
+            self.item_id,
+            store.item(self.item_id),
+            store.comments(self.item_id),
+            space_key=self.space.key,
+            comments_since=store.comments_followed_since(self.space.id),
+            keep_scroll=keep_scroll,
+        )
+
+    async def refresh_item(self, item_ids: set[str]) -> None:
+        """The board saw these items change; re-read ours if it is one of them."""
+        if self.item_id in item_ids:
+            await self._show(keep_scroll=True)
+
+    def handle_store_event(self, event: object) -> None:
+        if type(event).__name__ == "SyncStatusChanged" and getattr(event, "space_id", None) == (
+            self.space.id
+        ):
+            self.top_bar.sync.set_status(event.status)  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,110 @@
+"""The UI's one seam to the data: the store it reads and the sync engine it drives.
+
+`Session` is built by `run.py` (or a test) and handed to the app. The store is opened
+before the first paint (a local file: no network, no pydantic). The network side (the
+client and the SyncEngine, which import httpx and pydantic) is built later, in a worker,
+by the `connect` callable: the first paint never waits for it.
+
+Swapping the source of the board (e.g. a GraphQL-backed engine) means giving the
+Session another connector; the screens do not change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiteboard.store.db import Store
+    from kiteboard.store.sync import SyncEngine
+
+
+@dataclass
+class Connection:
+    """What a connector builds: the engine (and maybe the store, when the store's file
+    could only be chosen once the organization was known)."""
+
+    store: Store
+    engine: SyncEngine
+    close: Callable[[], Awaitable[None]]
+
+
+# Given the store opened before the first paint (or None), build the network side.
+Connector = Callable[["Store | None"], Awaitable[Connection]]
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        connect: Connector | None,
+        open_store: Callable[[], Store | None] = lambda: None,
+        refresh_interval: float | None = 30.0,
+        demo: bool = False,
+        needs_token: bool = False,
+    ) -> None:
+        self._connect = connect
+        self._open_store = open_store
+        self.refresh_interval = refresh_interval
+        self.demo = demo
+        # No token and no demo: the first-run screen explains how to get one.
+        self.needs_token = needs_token
+        self.store: Store | None = None
+        self.engine: SyncEngine | None = None
+        self._connection: Connection | None = None
+        self._connected = asyncio.Event()
+        self._subscribers: list[Callable[[Any], None]] = []
+        self._unsubscribe: list[Callable[[], None]] = []
+
+    def open_store(self) -> Store | None:
+        """Open the local store (fast); None when it can only be chosen after connecting."""
+        if self.store is None:
+            self.store = self._open_store()
+        return self.store
+
+    @property
+    def connected(self) -> bool:
+        return self.engine is not None
+
+    async def connect(self) -> None:
+        if self.engine is not None:
+            return
+        if self._connect is None:
+            raise RuntimeError("this session has no connector")
+        connection = await self._connect(self.open_store())
+        self._connection = connection
+        self.store = connection.store
+        self.engine = connection.engine
+        for callback in self._subscribers:
+            self._unsubscribe.append(self.engine.subscribe(callback))
+        self._connected.set()
+
+    async def wait_connected(self) -> SyncEngine:
+        await self._connected.wait()
+        assert self.engine is not None
+        return self.engine
+
+    def subscribe(self, callback: Callable[[Any], None]) -> None:
+        """Receive the engine's events (now, or once connected)."""
+        self._subscribers.append(callback)
+        if self.engine is not None:
+            self._unsubscribe.append(self.engine.subscribe(callback))
+
+    def use_connector(self, connect: Connector, *, demo: bool) -> None:
+        """Switch to another source before connecting (the first-run screen's demo)."""
+        self._connect = connect
+        self.demo = demo
+        self.needs_token = False
+
+    async def aclose(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None

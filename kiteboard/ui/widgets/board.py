@@ -1,0 +1,148 @@
+"""The board: one column per status, side by side, scrolled sideways by whole columns.
+
+As many columns as fit are shown, each at least MIN_COLUMN_WIDTH cells wide; the rest
+are reached by moving the focus, which scrolls the focused column into view (without
+animation). A column is a header (name and count) over a `CardList`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import HorizontalScroll, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from kiteboard.ui.widgets.card import truncate
+from kiteboard.ui.widgets.card_list import CardList
+
+if TYPE_CHECKING:
+    from kiteboard.ui.board_model import BoardModel, Column
+
+MIN_COLUMN_WIDTH = 26
+MAX_COLUMN_WIDTH = 48
+
+
+class ColumnHeader(Static):
+    """`In Progress        12` (or `3/12` while a filter hides some)."""
+
+    def show(self, column: Column, width: int, filtered: bool) -> None:
+        count = f"{len(column.cards)}/{column.total}" if filtered else str(column.total)
+        name = truncate(column.name, max(1, width - len(count) - 3))
+        gap = max(1, width - 2 - cell_len(name) - len(count))
+        # Built as Content from plain strings: a status name is never parsed as markup.
+        self.update(Content.assemble((name, "bold"), " " * gap, (count, "dim")))
+
+
+class StatusColumn(Vertical):
+    def __init__(self, column_id: str) -> None:
+        super().__init__(classes="status-column")
+        self.column_id = column_id
+        self.header = ColumnHeader(classes="column-header")
+        self.cards = CardList(column_id)
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.cards
+
+    def show(self, column: Column, model: BoardModel) -> None:
+        filtered = bool(model.filter_text)
+        self.set_class(column.is_pseudo, "-pseudo")
+        self.header.show(column, self.size.width or MIN_COLUMN_WIDTH, filtered)
+        empty = "No matches" if filtered and column.total else "No items"
+        self.cards.set_cards(column.cards, model.labels, model.space_key, empty_text=empty)
+
+
+class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
+    """The columns of one space's board."""
+
+    class Rebuilt(Message):
+        """The set of columns changed (statuses were added, removed or reordered)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model: BoardModel | None = None
+        self._column_ids: list[str] = []
+
+    # -- columns -----------------------------------------------------------------
+    @property
+    def columns(self) -> list[StatusColumn]:
+        return list(self.query_children(StatusColumn))
+
+    def card_lists(self) -> Iterator[CardList]:
+        for column in self.columns:
+            yield column.cards
+
+    async def show(self, model: BoardModel) -> None:
+        """Show `model`; cards change in place, the cursor and scroll stay put."""
+        self.model = model
+        ids = [column.id for column in model.columns]
+        if ids != self._column_ids:
+            focused_column = self.focused_index()
+            await self.remove_children()
+            await self.mount_all(StatusColumn(column_id) for column_id in ids)
+            self._column_ids = ids
+            self._size_columns()
+            if focused_column is not None and self.columns:
+                self.columns[min(focused_column, len(ids) - 1)].cards.focus()
+            self.post_message(self.Rebuilt())
+        for widget, column in zip(self.columns, model.columns, strict=True):
+            widget.show(column, model)
+
+    def focused_index(self) -> int | None:
+        focused = self.screen.focused if self.is_attached else None
+        for index, column in enumerate(self.columns):
+            if column.cards is focused:
+                return index
+        return None
+
+    def focus_column(self, index: int) -> None:
+        columns = self.columns
+        if not columns:
+            return
+        index = max(0, min(index, len(columns) - 1))
+        columns[index].cards.focus(scroll_visible=False)
+        self.scroll_to_widget(columns[index], animate=False, immediate=True)
+
+    # -- sizing ------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        columns = self.columns
+        width = self.region.width  # padding included: it is recomputed here
+        if not columns or not width:
+            return
+        visible = max(1, min(len(columns), width // MIN_COLUMN_WIDTH))
+        column_width = min(MAX_COLUMN_WIDTH, width // visible)
+        for column in columns:
+            column.styles.width = column_width
+        # Whole columns only: what is left over is padding, not a sliver of the next.
+        spare = width - visible * column_width if len(columns) > visible else 0
+        if self.styles.padding.right != spare:
+            self.styles.padding = (0, spare, 0, 0)
+        if self.model is not None:
+            filtered = bool(self.model.filter_text)
+            for widget, column in zip(columns, self.model.columns, strict=False):
+                widget.header.show(column, column_width, filtered)
+        index = self.focused_index()
+        if index is not None:
+            self.call_after_refresh(
+                self.scroll_to_widget, columns[index], animate=False, immediate=True
+            )
+
+    def hidden_columns(self) -> tuple[int, int]:
+        """How many columns are out of view on the left and on the right."""
+        columns = self.columns
+        if not columns or not self.size.width:
+            return 0, 0
+        width = columns[0].styles.width
+        column_width = int(width.value) if width is not None else MIN_COLUMN_WIDTH
+        first = round(self.scroll_x) // max(1, column_width)
+        shown = max(1, self.region.width // max(1, column_width))
+        return first, max(0, len(columns) - first - shown)

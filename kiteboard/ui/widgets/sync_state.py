@@ -1,0 +1,84 @@
+"""How fresh the board is, in words: `synced 12 s ago`, `syncing 340 of 2,000`,
+`offline since 14:02`. The clock is injected so that screenshots are stable."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.widgets import Static
+
+from kiteboard.ui.widgets.safe_text import safe_line
+
+if TYPE_CHECKING:
+    from kiteboard.store.rows import SyncStatus
+
+
+def ago(seconds: float) -> str:
+    """`12 s ago`, `5 min ago`, `3 h ago`, `2 days ago` (never negative)."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    days = seconds // 86400
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
+
+
+def clock_time(timestamp: float) -> str:
+    return time.strftime("%H:%M", time.localtime(timestamp))
+
+
+def describe_sync(status: SyncStatus | None, now: float, *, connecting: bool = False) -> str:
+    """One short phrase for the footer/header."""
+    if status is None:
+        return "connecting…" if connecting else "not synced"
+    state = status.state
+    if state == "syncing":
+        if status.total:
+            return f"syncing {status.loaded:,} of {status.total:,}"
+        return "syncing…"
+    if state == "offline":
+        since = status.offline_since
+        text = f"offline since {clock_time(since)}" if since else "offline"
+        if status.last_synced_at:
+            text += f" · synced {ago(now - status.last_synced_at)}"
+        return text
+    if state == "synced" and status.last_synced_at is not None:
+        return f"synced {ago(now - status.last_synced_at)}"
+    return "not synced yet"
+
+
+class SyncState(Static):
+    """The sync indicator; ticks once a second so that `12 s ago` stays true."""
+
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._clock = clock
+        self.status: SyncStatus | None = None
+        self.connecting = True
+
+    def on_mount(self) -> None:
+        self._show()
+        self.set_interval(1.0, self._show)
+
+    def set_status(self, status: SyncStatus | None, *, connecting: bool = False) -> None:
+        self.status = status
+        self.connecting = connecting
+        self._show()
+
+    def _show(self) -> None:
+        text = describe_sync(self.status, self._clock(), connecting=self.connecting)
+        state = self.status.state if self.status else "never"
+        for name in ("never", "syncing", "synced", "offline"):
+            self.set_class(state == name, f"-{name}")
+        message = self.status.message if self.status and state == "offline" else None
+        self.tooltip = safe_line(message) if message else None
+        self.update(text)

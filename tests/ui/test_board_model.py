@@ -1,0 +1,86 @@
+"""Grouping, ordering and filtering of the board (no Textual)."""
+
+from __future__ import annotations
+
+from kiteboard.store.rows import CardRow, LabelRow, StatusRow
+from kiteboard.ui.board_model import LOADING_COLUMN, NO_STATUS_COLUMN, BoardModel, reference
+
+STATUSES = [StatusRow("s1", "Todo", 0), StatusRow("s2", "Done", 1)]
+LABELS = [LabelRow("l1", "bug", "e91e63"), LabelRow("l2", "ux", "brown")]
+
+
+def card(id, number, title, status="s1", labels=(), loaded=True):
+    return CardRow(
+        id,
+        "sp",
+        number,
+        title,
+        status if loaded else None,
+        tuple(labels),
+        None,
+        None,
+        None,
+        None,
+        loaded,
+    )
+
+
+def model(*cards):
+    return BoardModel(STATUSES, cards, LABELS, "KB")
+
+
+def titles(column):
+    return [c.title for c in column.cards]
+
+
+def test_columns_follow_the_api_order_and_cards_are_newest_first():
+    board = model(card("a", 1, "one"), card("b", 3, "three"), card("c", 2, "two", "s2"))
+    assert [c.name for c in board.columns] == ["Todo", "Done"]
+    assert titles(board.columns[0]) == ["three", "one"]
+    assert board.columns[1].total == 1
+
+
+def test_loading_items_get_their_own_column_and_are_found_by_the_filter():
+    board = model(card("a", 1, "ready"), card("b", None, "Still coming", loaded=False))
+    assert board.columns[-1].id == LOADING_COLUMN
+    board.set_filter("coming")
+    assert titles(board.columns[-1]) == ["Still coming"]
+    assert board.columns[0].cards == []
+
+
+def test_cards_with_an_unknown_status_are_not_dropped():
+    board = model(card("a", 1, "orphan", status="gone"))
+    assert board.columns[-1].id == NO_STATUS_COLUMN
+    assert titles(board.columns[-1]) == ["orphan"]
+
+
+def test_filter_by_title_number_reference_or_label():
+    board = model(
+        card("a", 12, "Fix login", labels=["l1"]),
+        card("b", 7, "Polish", labels=["l2"]),
+        card("c", 120, "Other"),
+    )
+    board.set_filter("LOGIN")
+    assert titles(board.columns[0]) == ["Fix login"]
+    board.set_filter("kb-7")
+    assert titles(board.columns[0]) == ["Polish"]
+    board.set_filter("ux")
+    assert titles(board.columns[0]) == ["Polish"]
+    board.set_filter("12")
+    assert titles(board.columns[0]) == ["Other", "Fix login"]
+    board.set_filter("bug fix")  # every word must match
+    assert titles(board.columns[0]) == ["Fix login"]
+    board.set_filter("")
+    assert board.columns[0].total == 3 and len(board.columns[0].cards) == 3
+
+
+def test_filter_does_not_read_markup_or_escapes_in_titles():
+    board = model(card("a", 1, "[bold]x\x1b[31m[/]"))
+    board.set_filter("[bold]x[/]")
+    assert len(board.columns[0].cards) == 1
+
+
+def test_reference():
+    assert reference("KB", 12) == "KB-12"
+    assert reference(None, 12) == "#12"
+    assert reference("KB", None) == "KB-?"

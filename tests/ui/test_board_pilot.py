@@ -1,0 +1,207 @@
+"""Driving the board from the keyboard and the mouse (Pilot, warm demo store)."""
+
+from __future__ import annotations
+
+from kiteboard.ui.screens.board import BoardScreen
+from kiteboard.ui.widgets.card_list import CardList
+
+
+def focused_list(app) -> CardList:
+    focused = app.focused
+    assert isinstance(focused, CardList)
+    return focused
+
+
+def cursor_title(app) -> str:
+    card = focused_list(app).cursor_card
+    assert card is not None
+    return card.title
+
+
+async def test_board_opens_on_the_space_with_a_column_per_status(make_app, store):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        kb = next(s for s in store.spaces() if s.key == "KB")
+        assert [c.name for c in screen.model.columns] == [s.name for s in store.statuses(kb.id)]
+        assert focused_list(app).column_id == screen.model.columns[0].id
+
+
+async def test_vim_keys_and_arrows_move_the_cursor(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        column = app.screen.model.columns[0]
+        await pilot.press("j", "j", "down")
+        assert focused_list(app).cursor == 3
+        await pilot.press("k", "up")
+        assert focused_list(app).cursor == 1
+        await pilot.press("G")
+        assert focused_list(app).cursor == len(column.cards) - 1
+        assert cursor_title(app) == column.cards[-1].title
+        await pilot.press("g")
+        assert focused_list(app).cursor == 0
+        await pilot.press("ctrl+d")
+        half = focused_list(app).cursor
+        assert half >= 1
+        await pilot.press("ctrl+u")
+        assert focused_list(app).cursor == 0
+        await pilot.press("pagedown")
+        assert focused_list(app).cursor > half
+        await pilot.press("l")
+        assert focused_list(app).column_id == app.screen.model.columns[1].id
+        await pilot.press("right", "right", "right", "right", "right", "right")
+        last = app.screen.model.columns[-1]
+        assert focused_list(app).column_id == last.id
+        # The focused column is scrolled into view, whole.
+        board = app.screen.board
+        widget = board.columns[-1]
+        assert board.scroll_x + board.size.width >= widget.virtual_region.right
+        await pilot.press("h")
+        assert focused_list(app).column_id == app.screen.model.columns[-2].id
+
+
+async def test_the_cursor_stays_in_view_when_moving_far(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("G")
+        card_list = focused_list(app)
+        top = card_list.cursor * 4
+        assert card_list.scroll_y <= top < card_list.scroll_y + card_list.size.height
+
+
+async def test_mouse_click_selects_a_card(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        second = app.screen.board.columns[1].cards
+        await pilot.click(second, offset=(5, 5))  # line 5 = the second card
+        assert app.focused is second
+        assert second.cursor == 1
+
+
+async def test_filter_by_title_number_and_label(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        total = len(screen.model)
+        await pilot.press("slash", *"bug")
+        shown = [c for column in screen.model.columns for c in column.cards]
+        assert 0 < len(shown) < total
+        bug = next(label.id for label in screen.model.labels.values() if label.name == "bug")
+        assert all(bug in c.label_ids or "bug" in c.title.lower() for c in shown)
+        await pilot.press("enter")  # keep the filter, back to the board
+        assert isinstance(app.focused, CardList)
+        assert "bug" in str(screen.top_bar.info.render())
+        await pilot.press("escape")  # clears it
+        assert sum(len(c.cards) for c in screen.model.columns) == total
+        # By number and by reference.
+        await pilot.press("slash", *"KB-12", "enter")
+        found = [c for column in screen.model.columns for c in column.cards]
+        assert 12 in [c.number for c in found]
+        assert all(str(c.number).startswith("12") or "kb-12" in c.title.lower() for c in found)
+
+
+async def test_filter_that_matches_nothing_says_so(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zzzzqqq")
+        card_list = app.screen.board.columns[0].cards
+        assert card_list.cards == []
+        assert "No matches" in card_list.render_line(1).text
+
+
+async def test_enter_on_a_narrow_terminal_opens_the_item_screen_and_esc_returns(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "j", "j")
+        before = (focused_list(app).column_id, focused_list(app).cursor_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        from kiteboard.ui.screens.item import ItemScreen
+
+        assert isinstance(app.screen, ItemScreen)
+        assert app.screen.item_id == before[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert (focused_list(app).column_id, focused_list(app).cursor_id) == before
+
+
+async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        pane = app.screen.query_one("#detail-pane")
+        assert pane.display and app.focused is pane
+        assert pane.item_id == app.screen.board.columns[0].cards.cursor_id
+        await pilot.press("escape")
+        assert not pane.display
+        assert focused_list(app).cursor == 1
+
+
+async def test_switching_space_with_s(make_app, store):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"design", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.space.name == "Design"
+        assert store.get_value("ui.last_space") == app.screen.space.id
+        # Esc in the picker goes back to the same board.
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.space.name == "Design"
+
+
+async def test_last_space_opens_directly_next_time(make_app, store):
+    design = next(s for s in store.spaces() if s.name == "Design")
+    store.set_value("ui.last_space", design.id)
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.space.id == design.id
+
+
+async def test_help_lists_every_binding_with_its_id(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from kiteboard.ui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        listed = {binding_id for _, rows in app.screen.groups for _, _, binding_id in rows}
+        from kiteboard.ui.screens.board import BoardScreen as Board
+
+        assert {b.id for b in Board.BINDINGS} <= listed
+        assert {"app.quit", "app.help", "app.spaces", "detail.close"} <= listed
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_keymap_overrides_a_binding_by_id(make_app):
+    app = make_app("KB", keymap={"board.down": "n"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n")
+        assert focused_list(app).cursor == 2
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = dict((i, k) for _, r in app.screen.groups for k, _, i in r)
+        assert rows["board.down"] == "n"
