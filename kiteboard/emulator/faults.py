@@ -6,9 +6,9 @@ Kinds, and what a client sees (in-process transport / real HTTP on loopback):
 - "reset": the connection fails BEFORE the request is processed; nothing applied.
   In-process: httpx.ConnectError, the one failure a client may treat as "certainly not
   applied" and so may resend even a write. Over HTTP the request has already been sent
-  when the server drops it, so the client sees a reset after sending (httpx.ReadError or
-  RemoteProtocolError) and cannot tell it from "drop_response": for a write that is an
-  unknown outcome, which is the honest reading.
+  when the server drops it (with a TCP RST), so the client sees httpx.ReadError
+  ("Connection reset by peer") after sending and cannot tell it from "drop_response":
+  for a write that is an unknown outcome, which is the honest reading.
 - "malformed_json": the request IS applied; the answer keeps its status (200, or 201 for
   a create) but the JSON body is cut in half.
 - "drop_response": the request IS applied, then the connection is lost before the
