@@ -82,6 +82,12 @@ class SyncWrites:
             )
             return row[0] != key
 
+    def forget_space_key(self, space_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE spaces SET key = NULL, key_source = NULL WHERE id = ?", (space_id,)
+            )
+
     def space_key_source(self, space_id: str) -> str | None:
         row = self._one("SELECT key_source FROM spaces WHERE id = ?", (space_id,))
         return row[0] if row else None
@@ -141,14 +147,15 @@ class SyncWrites:
         one: a slow backfill answer racing a refresh) never overwrites a newer one."""
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT i.space_id, i.updated_at, i.loaded, b.json FROM items i "
+                "SELECT i.space_id, i.updated_at, i.loaded, i.status_id, b.json FROM items i "
                 "LEFT JOIN item_bodies b ON b.item_id = i.id WHERE i.id = ?",
                 (item.id,),
             ).fetchone()
             if row is not None:
-                old_space, old_updated, was_loaded, old_json = row
+                old_space, old_updated, was_loaded, old_status, old_json = row
                 if was_loaded and old_space == item.space_id:
-                    if old_json == item.body_json:
+                    # (The status is compared too: an optimistic move changes only it.)
+                    if old_json == item.body_json and old_status == item.status_id:
                         conn.execute("UPDATE items SET recheck = 0 WHERE id = ?", (item.id,))
                         return None, None
                     if old_updated and item.updated_at and item.updated_at < old_updated:
@@ -276,6 +283,20 @@ class SyncWrites:
             (space_id,),
         )
         return [row[0] for row in rows]
+
+    def clear_recheck(self, space_id: str, number: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE items SET recheck = 0 WHERE space_id = ? AND number = ?", (space_id, number)
+            )
+
+    def newest_loaded_number(self, space_id: str, *, other_than: int | None = None) -> int | None:
+        """The largest number of a loaded item (to try a key on), or None."""
+        row = self._one(
+            "SELECT max(number) FROM items WHERE space_id = ? AND loaded = 1 AND number != ?",
+            (space_id, -1 if other_than is None else other_than),
+        )
+        return row[0] if row else None
 
     def item_at(self, space_id: str, number: int) -> str | None:
         row = self._one(
