@@ -90,16 +90,15 @@ def test_create_work_item_rejects_a_label_of_another_space(client, ids):
     bad(client.post("/workitem", json=body), ids["plat_label"], "Kiteboard")
 
 
-@pytest.mark.parametrize(
-    ("content", "words"),
-    [
-        (b"", ["empty"]),
-        (b"{not json", ["not valid JSON"]),
-        (b"[1, 2]", ["JSON object"]),
-        (b'"title"', ["JSON object"]),
-        (b"\xff\xfe", ["not valid JSON"]),
-    ],
-)
+NOT_AN_OBJECT = [
+    (b"", "empty"),
+    (b"{not json", "not valid JSON"),
+    (b"[1, 2]", "JSON object"),
+    (b'"title"', "JSON object"),
+    (b"\xff\xfe", "not valid JSON"),
+]
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [
@@ -111,8 +110,9 @@ def test_create_work_item_rejects_a_label_of_another_space(client, ids):
         ("POST", "/feedback"),
     ],
 )
-def test_bodies_that_are_not_a_json_object_are_refused(client, method, path, content, words):
-    bad(client.request(method, path, content=content), *words)
+def test_bodies_that_are_not_a_json_object_are_refused(client, method, path):
+    for content, words in NOT_AN_OBJECT:
+        bad(client.request(method, path, content=content), words)
 
 
 def test_update_work_item_errors_leave_the_item_untouched(client, emulator, ids):
@@ -199,11 +199,11 @@ def test_feedback_validation(client, body, words):
 
 
 @pytest.mark.parametrize("path", ["/recent/workitems", "/recent/comments"])
-@pytest.mark.parametrize("count", ["0", "51", "-1", "abc", "1.5", "", None])
-def test_recent_count_must_be_1_to_50(client, ids, path, count):
-    params = {"spaceId": ids["kb"]} | ({} if count is None else {"count": count})
-    message = bad(client.get(path, params=params), "count")
-    assert "1 to 50" in message or "required" in message
+def test_recent_count_must_be_1_to_50(client, ids, path):
+    for count in ["0", "51", "-1", "abc", "1.5", "", None]:
+        params = {"spaceId": ids["kb"]} | ({} if count is None else {"count": count})
+        message = bad(client.get(path, params=params), "count")
+        assert "1 to 50" in message or "required" in message
 
 
 @pytest.mark.parametrize("count", ["1", "50"])
@@ -276,14 +276,14 @@ def test_the_contract_has_16_endpoints():
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS)
-@pytest.mark.parametrize("token", [None, "", "wrong", TOKEN + "x", TOKEN.upper()])
-def test_every_endpoint_refuses_a_missing_or_wrong_token(emulator, method, path, body, token):
-    headers = {} if token is None else {"X-API-KEY": token}
+def test_every_endpoint_refuses_a_missing_or_wrong_token(emulator, method, path, body):
     with httpx.Client(transport=EmulatorTransport(emulator), base_url=DEMO_BASE_URL) as client:
-        response = client.request(method, path, json=body, headers=headers)
-    message = assert_error(response, 401, "UNAUTHORIZED")
-    assert message == "The requested action could not be completed"
-    assert TOKEN not in response.text
+        for token in [None, "", "wrong", TOKEN + "x", TOKEN.upper(), TOKEN[:-1]]:
+            headers = {} if token is None else {"X-API-KEY": token}
+            response = client.request(method, path, json=body, headers=headers)
+            message = assert_error(response, 401, "UNAUTHORIZED")
+            assert message == "The requested action could not be completed"
+            assert TOKEN not in response.text
 
 
 def test_the_token_header_name_is_case_insensitive(emulator):

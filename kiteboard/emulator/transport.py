@@ -63,7 +63,8 @@ class EmulatorTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         query: dict[str, str] = {}
         for key, value in request.url.params.multi_items():
             query.setdefault(key, value)  # the first value wins, as on the HTTP server
-        headers = {key.lower(): value for key, value in request.headers.items()}
+        # As over HTTP, surrounding whitespace is not part of a header's value (RFC 9110).
+        headers = {key.lower(): value.strip() for key, value in request.headers.items()}
         return self.emulator.handle(request.method, path, query, headers, body)
 
     @staticmethod
