@@ -1,10 +1,9 @@
 """How the writer puts Kitemaker's answers into the store, and who hears about it.
 
 The sync engine owns the store's writes and the events the UI listens to, so a write
-applied here looks to the board exactly like a refresh that found the change. When
-the engine offers the seam itself (``apply_item`` and friends) it is used; otherwise
-this module writes through the store's own methods and announces through the engine's
-subscribers, so the writer works either way.
+applied through it looks to the board exactly like a refresh that found the change.
+Without an engine (a headless tool, a test), ``StoreSeam`` writes through the store's
+own methods and announces to an optional callback.
 """
 
 from __future__ import annotations
@@ -82,30 +81,9 @@ class StoreSeam:
             self._announce(ItemsChanged(space_id, removed=frozenset({item_id})))
 
 
-class EngineSeam(StoreSeam):
-    """The engine's own seam where it has one, the store's elsewhere."""
-
-    def __init__(self, store: Store, engine: Any) -> None:
-        super().__init__(store, _publisher(engine))
-        self._engine = engine
-
-    def apply_item(self, item: Any) -> None:
-        apply = getattr(self._engine, "apply_item", None)
-        if callable(apply):
-            apply(item)
-        else:
-            super().apply_item(item)
-
-
-def _publisher(engine: Any) -> Callable[[Any], None] | None:
-    for name in ("publish", "_publish", "emit", "_emit", "announce", "_announce"):
-        method = getattr(engine, name, None)
-        if callable(method):
-            return method
-    return None
-
-
 def write_seam(store: Store, engine: Any) -> WriteSeam:
+    """The engine when there is one (SyncEngine has the whole seam: apply_item,
+    apply_comment, apply_label, set_status, forget_item), else the store alone."""
     if engine is None:
         return StoreSeam(store, None)
-    return EngineSeam(store, engine)
+    return engine

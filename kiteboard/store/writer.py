@@ -95,7 +95,7 @@ class ItemWriter:
                 impact=fields.impact,
                 placement=fields.placement,
             )
-        except UnknownOutcomeError:
+        except UnknownOutcomeError as lost:
             since = unconfirmed_since if unconfirmed_since is not None else started
             found = await self._find_created_item(space_id, fields, since, known)
             if isinstance(found, Refused):
@@ -105,8 +105,8 @@ class ItemWriter:
             if found is not None:
                 return self._landed_item(found)
             return NeedsRetry(
-                "The connection was lost before Kitemaker answered, and the item is not "
-                "among Kitemaker's recent changes, so it was not created. Send again.",
+                f"{_lost(lost)}, and the item is not among Kitemaker's recent changes, so "
+                "it was not created. Send again.",
                 unconfirmed_since=since,
             )
         except KitemakerError as error:
@@ -126,10 +126,9 @@ class ItemWriter:
         async with self._lock(item_id):
             try:
                 item = await self._client.update_work_item(item_id, **changes)
-            except UnknownOutcomeError:
+            except UnknownOutcomeError as lost:
                 return NeedsRetry(
-                    "The connection was lost before Kitemaker answered; the change may not "
-                    "have been saved. Sending again is safe."
+                    f"{_lost(lost)}; the change may not have been saved. Sending again is safe."
                 )
             except NotFoundError as error:
                 self._seam.forget_item(item_id)
@@ -155,16 +154,13 @@ class ItemWriter:
         async with self._lock(item_id):
             try:
                 item = await self._client.update_work_item(item_id, status_id=status_id)
-            except UnknownOutcomeError:
+            except UnknownOutcomeError as lost:
                 landed = await self._status_in_feed(card.space_id, item_id)
                 if landed is not None and landed.status and landed.status.id == status_id:
                     self._seam.apply_item(landed)
                     return Saved(landed, note="The move was saved (checked after a lost answer).")
                 self._roll_back(item_id, status_id, previous)
-                return NeedsRetry(
-                    "The connection was lost before Kitemaker answered, so the card went "
-                    "back. Move it again."
-                )
+                return NeedsRetry(f"{_lost(lost)}, so the card went back. Move it again.")
             except NotFoundError as error:
                 self._seam.forget_item(item_id)
                 return _failure(error, what="item")
@@ -199,13 +195,10 @@ class ItemWriter:
         async with self._lock(item_id):
             try:
                 comment = await self._client.create_comment(item_id, body)
-            except UnknownOutcomeError:
+            except UnknownOutcomeError as lost:
                 since = unconfirmed_since if unconfirmed_since is not None else started
                 if space_id is None:
-                    return NeedsRetry(
-                        "The connection was lost before Kitemaker answered.",
-                        unconfirmed_since=since,
-                    )
+                    return NeedsRetry(f"{_lost(lost)}.", unconfirmed_since=since)
                 found = await self._find_comment(space_id, item_id, body, since, known)
                 if isinstance(found, Refused):
                     return found
@@ -214,8 +207,8 @@ class ItemWriter:
                 if found is not None:
                     return self._landed_comment(found)
                 return NeedsRetry(
-                    "The connection was lost before Kitemaker answered, and the comment is "
-                    "not among Kitemaker's recent comments, so it was not saved. Send again.",
+                    f"{_lost(lost)}, and the comment is not among Kitemaker's recent "
+                    "comments, so it was not saved. Send again.",
                     unconfirmed_since=since,
                 )
             except NotFoundError as error:
@@ -231,13 +224,14 @@ class ItemWriter:
     ) -> WriteResult[Label]:
         """POST /label. A lost answer: the space's label list is read, and a label of
         that name counts as created (labels are looked up by name anyway)."""
+        known = {row.id for row in self._store.labels(space_id)}
         try:
             label = await self._client.create_label(space_id, name.strip(), color)
-        except UnknownOutcomeError:
-            found = await self._find_label(space_id, name, color)
+        except UnknownOutcomeError as lost:
+            found = await self._find_label(space_id, name, color, known)
             if found is not None:
                 return Saved(found, note="The label was created (checked after a lost answer).")
-            return NeedsRetry("The connection was lost before Kitemaker answered. Try again.")
+            return NeedsRetry(f"{_lost(lost)}. Try again.")
         except KitemakerError as error:
             return _failure(error, what="space")
         self._seam.apply_label(space_id, label)
@@ -288,20 +282,27 @@ class ItemWriter:
             return None
         return next((item for item in recent if item.id == item_id), None)
 
-    async def _find_label(self, space_id: str, name: str, color: str | None) -> Label | None:
+    async def _find_label(
+        self, space_id: str, name: str, color: str | None, known: set[str]
+    ) -> Label | None:
+        """A label of that name, the new one first (an older one does as well: labels
+        are picked by name, and a second one of the same name helps nobody)."""
         try:
             entries = await self._client.labels(space_id)
         except KitemakerError:
             return None
         wanted = name.strip().casefold()
-        for entry in entries:
-            if entry.label.strip().casefold() == wanted:
-                from kiteboard.api.models import Label
+        named = [e for e in entries if e.label.strip().casefold() == wanted]
+        named.sort(key=lambda entry: entry.id in known)
+        if not named:
+            return None
+        from kiteboard.api.models import Label
 
-                label = Label(id=entry.id, name=entry.label, color=color, space_id=space_id)
-                self._seam.apply_label(space_id, label)
-                return label
-        return None
+        entry = named[0]
+        is_new = entry.id not in known
+        label = Label(id=entry.id, name=entry.label, color=color if is_new else None)
+        self._seam.apply_label(space_id, label)
+        return label
 
     def _landed_item(self, item: WorkItem) -> Saved[WorkItem]:
         self._seam.apply_item(item)
@@ -313,6 +314,13 @@ class ItemWriter:
 
     def _lock(self, item_id: str) -> asyncio.Lock:
         return self._item_locks.setdefault(item_id, asyncio.Lock())
+
+
+def _lost(error: UnknownOutcomeError) -> str:
+    """How the answer was lost, as the start of a sentence."""
+    if error.status is not None:
+        return f"Kitemaker failed (HTTP {error.status}) before confirming"
+    return "The connection was lost before Kitemaker answered"
 
 
 def _after(created_at: datetime | None, since: float) -> bool:
