@@ -61,12 +61,14 @@ class EmulatorStats:
         self.faults.clear()
 
 
-def json_response(status: int, value: object, headers: dict[str, str] | None = None):
+def json_response(
+    status: int, value: object, headers: dict[str, str] | None = None
+) -> EmulatorResponse:
     body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
     return EmulatorResponse(status, body, {"Content-Type": JSON_TYPE, **(headers or {})})
 
 
-def error_response(error: EmulatorError, headers: dict[str, str] | None = None):
+def error_response(error: EmulatorError, headers: dict[str, str] | None = None) -> EmulatorResponse:
     return json_response(error.status, error.body(), headers)
 
 

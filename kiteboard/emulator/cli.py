@@ -105,7 +105,7 @@ def _check_numbers(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _raise_on_sigterm():
+def _raise_on_sigterm() -> signal.Handlers | Callable[..., object] | int | None:
     """Let `kill PID` stop the server as cleanly as Ctrl+C (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         return None

@@ -30,7 +30,7 @@ class _Server(ThreadingHTTPServer):
     hold_timeout: float
     released: threading.Event
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: object, client_address: object) -> None:
         pass  # a client that went away is normal weather, not a traceback on stderr
 
 
