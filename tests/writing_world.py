@@ -4,6 +4,7 @@ writer's unit tests use it too (the forms' app is in writing_apps.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ from kiteboard.emulator.transport import DEMO_BASE_URL, EmulatorTransport
 from kiteboard.store.convert import item_record
 from kiteboard.store.db import Store
 from kiteboard.store.writer import ItemWriter
-
 
 # Retries without waiting: a test never sleeps.
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0, max_total_wait=60.0)
@@ -40,6 +40,8 @@ class RecordingTransport(EmulatorTransport):
         self.writes: list[tuple[str, str, dict[str, Any]]] = []
         # Called as each write arrives, before the emulator answers it.
         self.on_write: Callable[[str, str, dict[str, Any]], None] | None = None
+        # While set and not released, writes wait here (to look at "Sending…").
+        self.hold: asyncio.Event | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method in ("POST", "PUT"):
@@ -48,6 +50,8 @@ class RecordingTransport(EmulatorTransport):
             self.writes.append((request.method, path, body))
             if self.on_write is not None:
                 self.on_write(request.method, path, body)
+            if self.hold is not None:
+                await self.hold.wait()
         return await super().handle_async_request(request)
 
     def bodies(self, method: str, path: str) -> list[dict[str, Any]]:

@@ -1,0 +1,61 @@
+"""StatusPicker (`m`): choose the column a card moves to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from kiteboard.ui.widgets.safe_text import safe_line
+
+
+class StatusPicker(ModalScreen[str | None]):
+    """Dismissed with the chosen status id, or None (Esc, or the current one)."""
+
+    CSS_PATH: ClassVar[str] = "forms.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.status.cancel"),
+    ]
+
+    def __init__(
+        self, statuses: Iterable[tuple[str, str]], current: str | None, *, title: str = ""
+    ) -> None:
+        """``statuses``: (id, name) in board order; ``current``: the card's status."""
+        super().__init__()
+        self.statuses = list(statuses)
+        self.current = current
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for status_id, name in self.statuses:
+            mark = "● " if status_id == self.current else "  "
+            options.append(
+                Option(Content.assemble(mark, safe_line(name, max_chars=60)), id=status_id)
+            )
+        with Vertical(id="status-box") as box:
+            box.border_title = Content(f"Move {safe_line(self.heading, max_chars=50)} to…")
+            box.border_subtitle = "enter move · esc cancel"
+            yield OptionList(*options, id="status-options")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [status_id for status_id, _ in self.statuses]
+        if self.current in ids:
+            options.highlighted = ids.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        chosen = event.option.id
+        self.dismiss(chosen if chosen != self.current else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
