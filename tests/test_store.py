@@ -63,7 +63,7 @@ def test_board_reads_spaces_columns_labels_and_cards(tmp_path):
     ]
     assert store.upsert_item(item("i1", 1)) == ("added", None)
     assert store.upsert_item(item("i2", 2, status="s2")) == ("added", None)
-    cards = store.cards(SPACE)
+    cards = sorted(store.cards(SPACE), key=lambda card: -card.number)
     assert [(c.number, c.status_id, c.loaded) for c in cards] == [(2, "s2", True), (1, "s1", True)]
     assert cards[0].label_ids == ("l1",) and cards[0].effort == "Large"
     assert cards[0].updated_at is not None and cards[0].updated_at.year == 2024

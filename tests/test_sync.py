@@ -11,6 +11,7 @@ import pytest
 
 from kiteboard.api.client import KitemakerClient
 from kiteboard.emulator.app import Emulator
+from kiteboard.emulator.faults import FaultPlan
 from kiteboard.emulator.transport import DEMO_BASE_URL, EmulatorTransport
 from kiteboard.store.db import Store
 from kiteboard.store.events import CommentsChanged, ItemsChanged, SyncStatusChanged
@@ -365,3 +366,75 @@ async def test_the_token_is_never_stored(state, emulator, tmp_path):
     engine.store.close()
     for path in tmp_path.glob("s.db*"):
         assert b"demo" not in path.read_bytes().replace(b"demo-", b"")
+
+
+async def test_run_backfills_in_slices_between_refreshes(state, tmp_path):
+    clock = VirtualTime()
+    emulator = Emulator(state, faults=FaultPlan(latency_ms=50), clock=clock)
+    platform = space_id(state, "Platform")
+    engine, _ = engine_for(
+        emulator,
+        tmp_path / "s.db",
+        transport=EmulatorTransport(emulator, sleep=clock.sleep),
+        monotonic=clock,
+    )
+    # The newest item comes with the first look at the feed, so the backfill never
+    # fetches it: only a refresh between two slices can see it move.
+    newest = state.recent_items(platform, 1)[0]
+    columns = state.spaces[platform].status_ids
+    moved_to = next(s for s in columns if s != newest.status_id)
+
+    async def sleep(seconds):
+        raise asyncio.CancelledError  # the board is complete: the loop went to sleep
+
+    def midway(event):
+        loaded = isinstance(event, SyncStatusChanged) and event.status.loaded >= 75
+        if loaded and newest.status_id != moved_to:
+            state.update_item(newest.id, {"status_id": moved_to})
+
+    engine.subscribe(midway)
+    with pytest.raises(asyncio.CancelledError):
+        await engine.run(platform, interval=0.5, sleep=sleep)
+    assert stored_board(engine.store, platform) == expected_board(state, platform)
+    assert engine.store.card(newest.id).status_id == moved_to
+    # The backfill (about 1.3 s at 50 ms and 4 at a time) gave way to refreshes.
+    assert emulator.stats.count("GET", "/recent/workitems") >= 3
+    assert engine.status(platform).state == "synced"
+
+
+async def test_comments_say_since_when_they_are_complete(state, emulator, tmp_path):
+    kiteboard = space_id(state, "Kiteboard")
+    engine, _ = engine_for(emulator, tmp_path / "s.db")
+    await engine.sync_space(kiteboard)
+    if len(state.recent_comments(kiteboard, 50)) < 50:
+        assert engine.store.comments_followed_since(kiteboard) is None  # all of them
+    item = state.items_of(kiteboard)[0]
+    for n in range(60):  # more than the feed shows between two looks
+        state.add_comment(item.id, f"Comment {n}")
+    await engine.refresh(kiteboard)
+    since = engine.store.comments_followed_since(kiteboard)
+    assert since is not None
+    bodies = [c.body for c in engine.store.comments(item.id)]
+    assert "Comment 59" in bodies and "Comment 5" not in bodies
+
+
+async def test_the_pacer_learns_the_rate_from_429s():
+    clock = VirtualTime()
+    pacer = AdaptivePacer(clock=clock, sleep=clock.sleep)
+    for _ in range(30):  # a burst: nothing held back until the server says so
+        await pacer.wait()
+        pacer.on_success()
+        clock.now += 0.02
+    assert pacer.rate is None and clock.now == pytest.approx(1000.6)
+    pacer.on_rate_limited(1.0)
+    assert pacer.rate == pytest.approx(30 * 0.85)  # what was accepted in the last second
+    first = pacer.rate
+    pacer.on_rate_limited(1.0)  # same moment: the same news, no second cut
+    assert pacer.rate == first
+    clock.now += 1.5
+    pacer.on_rate_limited(1.0)
+    assert pacer.rate == pytest.approx(first * 0.85)
+    start = clock.now
+    for _ in range(10):
+        await pacer.wait()
+    assert clock.now - start == pytest.approx(10 / pacer.rate, rel=0.1)

@@ -52,9 +52,10 @@ class Backfill:
         space_id: str,
         key: str,
         concurrency: int,
-        on_item: Callable[[Any], None],
+        on_item: Callable[[Any, str], None],
         monotonic: Callable[[], float],
         deadline: float | None = None,
+        probe: bool = True,
     ) -> None:
         self._client = client
         self._store = store
@@ -75,6 +76,8 @@ class Backfill:
         self._probe_next = self.max_number + 1
         self._probe_misses = 0
         self._probing = False
+        self._may_probe = probe
+        self.probed = False  # numbers above the largest known were tried, in vain or not
         self.fetched = 0  # requests that brought an item
         self.missing = 0  # numbers that answered 404
         self.stopped_early = False  # the deadline came before the work was done
@@ -85,11 +88,11 @@ class Backfill:
 
     async def run(self) -> None:
         await self._round()
-        if self.stubs and not self.stopped_early:
+        if self.stubs and not self.stopped_early and self._may_probe:
             # Every number up to the largest known is done, yet titled items are still
             # not found: they are newer. Probe upwards (after the walk, not during it,
             # so that answers still on their way are not taken for missing items).
-            self._probing = True
+            self._probing = self.probed = True
             await self._round()
 
     async def _round(self) -> None:
@@ -133,7 +136,7 @@ class Backfill:
             if kind == "probe":
                 self._probe_misses = 0
             self.stubs.discard(item.id)
-            self._on_item(item)
+            self._on_item(item, self._space_id)
 
     async def _fetch(self, kind: Kind, number: int) -> Any:
         for attempt in range(1, RATE_LIMIT_TRIES + 1):

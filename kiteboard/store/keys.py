@@ -54,6 +54,7 @@ class KeyBook:
         self._on_key_changed = on_key_changed
         self._confirmed: set[tuple[str, str]] = set()
         self._problems: dict[str, str] = {}
+        self._asked: set[str] = set()
 
     def setting(self, space: SpaceRow) -> str | None:
         """The key the config gives this space (by id, else by name, any case)."""
@@ -95,9 +96,16 @@ class KeyBook:
         )
 
     async def usable_key(
-        self, space: SpaceRow, resolver: Any, *, on_item: Callable[[Any], None]
+        self,
+        space: SpaceRow,
+        resolver: Any,
+        *,
+        on_item: Callable[[Any, str], None],
+        ask_again: bool = True,
     ) -> str | None:
-        """A key to fetch this space's items by number with, or None."""
+        """A key to fetch this space's items by number with, or None. The resolver is
+        asked only when no key works; with ``ask_again`` False, not if it was asked
+        before in this process (a background loop must not nag every interval)."""
         space = self._store.space(space.id) or space
         key = space.key
         if key and (space.id, key) not in self._confirmed:
@@ -112,13 +120,14 @@ class KeyBook:
                 key = None
             elif works:
                 self._confirmed.add((space.id, key))
-        if key is None and resolver is not None:
+        if key is None and resolver is not None and (ask_again or space.id not in self._asked):
+            self._asked.add(space.id)
             key = await self._ask(space, resolver, on_item)
         if key is not None:
             self._problems.pop(space.id, None)
         return key
 
-    async def _ask(self, space: SpaceRow, resolver: Any, on_item: Callable[[Any], None]):
+    async def _ask(self, space: SpaceRow, resolver: Any, on_item: Callable[[Any, str], None]):
         rejected: str | None = None
         for _ in range(KEY_ATTEMPTS):
             answer = ((await resolver(space, rejected)) or "").strip()
@@ -132,7 +141,7 @@ class KeyBook:
         return None
 
     async def handle_stale(
-        self, space: SpaceRow, key: str, number: int, *, on_item: Callable[[Any], None]
+        self, space: SpaceRow, key: str, number: int, *, on_item: Callable[[Any, str], None]
     ) -> None:
         """A backfill met a 404 on an item we hold (or another space's item): find out
         whether the key or the item is what changed."""
@@ -162,7 +171,7 @@ class KeyBook:
         self,
         space_id: str,
         key: str,
-        on_item: Callable[[Any], None],
+        on_item: Callable[[Any, str], None],
         *,
         other_than: int | None = None,
     ) -> bool | None:
@@ -179,7 +188,7 @@ class KeyBook:
         space = getattr(item, "space", None)
         if space is not None and space.id != space_id:
             return False
-        on_item(item)
+        on_item(item, space_id)
         return True
 
     def _set(self, space_id: str, key: str, source: str) -> None:

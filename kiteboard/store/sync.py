@@ -112,7 +112,13 @@ class SyncEngine:
         space_keys: dict[str, str] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         event_interval: float = 0.25,
+        pace: bool = True,
     ) -> None:
+        if pace and getattr(client, "pacer", False) is None:
+            # Backfills run at the server's rate limit, not into it (pacing.py).
+            from kiteboard.store.pacing import AdaptivePacer
+
+            client.pacer = AdaptivePacer()
         self.client = client
         self.store = store
         self.concurrency = concurrency
@@ -124,6 +130,9 @@ class SyncEngine:
         self._pending: dict[str, _Pending] = {}
         self._flushed_at: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        # (largest number, loading ids) when numbers above the largest were last
+        # probed in vain: no probing again until that changes.
+        self._probe_plan: dict[str, tuple[int, frozenset[str]]] = {}
         self.keys = KeyBook(client, store, space_keys or {}, on_key_changed=self._key_changed)
 
     # ----- events ---------------------------------------------------------------------
@@ -362,6 +371,8 @@ class SyncEngine:
             await self._sync_layout(space_id, self.store.sync_state(space_id))
         report.key = self.keys.key(space_id)
         self._flush(space_id)
+        if self.status(space_id).state == "offline":  # the server answers again
+            self._set_status(space_id, "synced", offline_since=None, message=None)
 
     async def _sync_layout(self, space_id: str, state: SpaceSync) -> None:
         statuses = await self.client.statuses(space_id)
@@ -427,7 +438,9 @@ class SyncEngine:
         if stamps:
             state.comments_high_water = max(state.comments_high_water or "", max(stamps))
 
-    def _write_item(self, item: Any, space_id: str, report: SyncReport | None = None) -> None:
+    def _write_item(self, item: Any, space_id: str, report: SyncReport | None = None) -> str:
+        """Write a full item (``space_id`` if it does not say its space); returns its
+        space."""
         record = item_record(item, space_id)
         kind, left = self.store.upsert_item(record)
         if kind is not None:
@@ -439,6 +452,7 @@ class SyncEngine:
                     report.changed += 1
         if left:
             self._note(left, "removed", record.id)
+        return record.space_id
 
     def _after_refresh(self, space_id: str, report: SyncReport) -> None:
         loaded, total = self.store.counts(space_id)
@@ -464,7 +478,9 @@ class SyncEngine:
             self._after_refresh(space_id, report)
             return True
         for _attempt in range(3):
-            key = await self.keys.usable_key(space, resolver, on_item=self._fetched_item)
+            key = await self.keys.usable_key(
+                space, resolver, on_item=self._fetched_item, ask_again=deadline is None
+            )
             if key is None:
                 self._after_refresh(space_id, report)
                 return True
@@ -478,6 +494,7 @@ class SyncEngine:
                 on_item=self._fetched_item,
                 monotonic=self._monotonic,
                 deadline=deadline,
+                probe=self._probe_plan.get(space_id) != self._plan(space_id),
             )
             try:
                 await backfill.run()
@@ -487,6 +504,9 @@ class SyncEngine:
                 continue
             report.fetched += backfill.fetched
             self._flush(space_id)
+            if backfill.probed:
+                # Probing found what it could; not again until the board changes.
+                self._probe_plan[space_id] = self._plan(space_id)
             if backfill.stopped_early:
                 return False
             break
@@ -497,18 +517,19 @@ class SyncEngine:
             self._set_status(space_id, message=report.message)
         return True
 
-    def _fetched_item(self, item: Any) -> None:
-        space = getattr(item, "space", None)
-        space_id = space.id if space is not None else ""
-        self._write_item(item, space_id)
-        self._maybe_flush(space_id)
+    def _plan(self, space_id: str) -> tuple[int, frozenset[str]]:
+        return self.store.sync_state(space_id).max_number, frozenset(self.store.stub_ids(space_id))
+
+    def _fetched_item(self, item: Any, space_id: str = "") -> None:
+        record_space = self._write_item(item, space_id)
+        self._maybe_flush(record_space)
 
     # ----- writes (the seam for creating, editing, moving, commenting) ------------------
 
     def apply_item(self, item: Any) -> None:
         """Put a full WorkItem (e.g. the answer to a create or an edit) in the store and
         announce it."""
-        self._fetched_item(item)
+        self._write_item(item, "")
         self._flush()
 
     def forget_item(self, item_id: str) -> None:

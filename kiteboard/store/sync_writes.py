@@ -159,6 +159,7 @@ class SyncWrites:
                         conn.execute("UPDATE items SET recheck = 0 WHERE id = ?", (item.id,))
                         return None, None
                     if old_updated and item.updated_at and item.updated_at < old_updated:
+                        conn.execute("UPDATE items SET recheck = 0 WHERE id = ?", (item.id,))
                         return None, None
             conn.execute(
                 "INSERT OR REPLACE INTO items (id, space_id, number, title, status_id, "
