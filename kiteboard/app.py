@@ -120,6 +120,7 @@ class KiteboardApp(App[int]):
             await self.session.connect()
             assert self.session.engine is not None
             await self.session.engine.sync_spaces()
+            await self._learn_wanted_key()
         except Exception as error:  # turned into words in one place
             from kiteboard.ui.errors import describe_error
 
@@ -127,6 +128,20 @@ class KiteboardApp(App[int]):
             self.post_message(ConnectFailed(title, text, fatal=fatal))
             return
         self.post_message(Connected())
+
+    async def _learn_wanted_key(self) -> None:
+        """`--space KB` on a fresh store: keys are learned per space, so look at the
+        spaces whose key is not known yet until one answers to it."""
+        store, engine, wanted = self.session.store, self.session.engine, self._wanted_space
+        if not wanted or store is None or engine is None or self.current_space is not None:
+            return
+        if find_space(store.spaces(), wanted) is not None:
+            return
+        for space in store.spaces():
+            if space.key is None:
+                await engine.refresh(space.id)
+                if find_space(store.spaces(), wanted) is not None:
+                    return
 
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def watch_space(self, space_id: str) -> None:
@@ -221,6 +236,13 @@ class KiteboardApp(App[int]):
         if self.current_space is not None and space.id == self.current_space.id:
             return
         self.open_board(space)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_space":
+            # Nothing to switch to before the first run is done or spaces are known.
+            store = self.session.store
+            return self.current_space is not None or bool(store and store.spaces())
+        return True
 
     def action_switch_space(self) -> None:
         from kiteboard.ui.screens.space_picker import SpacePickerScreen

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiteboard.ui.session import Connection, Connector
 
@@ -30,9 +30,11 @@ def demo_connector(
     items: int | None = None,
     clock: Callable[[], float] | None = None,
     store_dir: Path | None = None,
+    state: Any = None,
 ) -> Connector:
     """The in-process emulator with demo data, a fresh store in a temporary folder
-    (removed on close, unless `store_dir` is given): no account, no network."""
+    (removed on close, unless `store_dir` is given): no account, no network.
+    Tests pass their own emulator `state` (to change it under the app's feet)."""
 
     async def connect(store: Store | None) -> Connection:
         from kiteboard.api import KitemakerClient
@@ -48,7 +50,8 @@ def demo_connector(
             if folder is None:
                 folder = temporary = Path(tempfile.mkdtemp(prefix="kiteboard-demo-"))
             store = Store.open(folder / "demo.sqlite3")
-        emulator = Emulator(build_demo_state(seed=seed, items=items), token=DEMO_TOKEN)
+        demo = state if state is not None else build_demo_state(seed=seed, items=items)
+        emulator = Emulator(demo, token=DEMO_TOKEN)
         client = KitemakerClient(DEMO_BASE_URL, DEMO_TOKEN, transport=EmulatorTransport(emulator))
         engine_options = {} if clock is None else {"clock": clock}
         engine = SyncEngine(client, store, **engine_options)

@@ -28,3 +28,15 @@ def make_app(store):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    """Absolute times are shown in local time: fix the zone so snapshots are stable."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

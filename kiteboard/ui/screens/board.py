@@ -26,6 +26,7 @@ from kiteboard.ui.widgets.sync_state import SyncState
 if TYPE_CHECKING:
     from kiteboard.app import KiteboardApp
     from kiteboard.store.rows import SpaceRow
+    from kiteboard.ui.session import Session
     from kiteboard.ui.widgets.item_detail import ItemDetailView
 
 # From this width the detail opens beside the board rather than over it.
@@ -47,6 +48,13 @@ class TopBar(Horizontal):
         yield self.where
         yield self.info
         yield self.sync
+
+    def show_status(self, session: Session, space_id: str) -> None:
+        """The engine's status once connected; before that, what the store knows."""
+        if session.engine is not None:
+            self.sync.set_status(session.engine.status(space_id))
+        elif session.store is not None:
+            self.sync.set_status(session.store.sync_status(space_id), connecting=True)
 
     def show_where(self, organization: str | None, space: SpaceRow) -> None:
         parts: list[tuple[str, str] | str] = []
@@ -83,6 +91,7 @@ class BoardScreen(Screen[None]):
         self._pending: set[str] | None = None  # ids changed since the last reload
         self._reload_all = False
         self._pane_open = False
+        self._composed = False  # events that come before compose are not needed
 
     @property
     def kiteboard(self) -> KiteboardApp:
@@ -90,6 +99,7 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.top_bar = TopBar(self.kiteboard.clock)
+        self._composed = True
         yield self.top_bar
         with Horizontal(id="board-area"):
             yield Board(id="board")
@@ -158,6 +168,8 @@ class BoardScreen(Screen[None]):
 
     def handle_store_event(self, event: Any) -> None:
         """Called by the app for every sync event; cheap, the work is coalesced."""
+        if not self._composed:
+            return  # on_mount reads everything from the store anyway
         kind = type(event).__name__
         space_id = getattr(event, "space_id", None)
         if kind == "SyncStatusChanged" and space_id == self.space.id:
@@ -181,11 +193,9 @@ class BoardScreen(Screen[None]):
             self.set_timer(0.1, self._apply_pending)
 
     def show_sync_status(self) -> None:
-        session = self.kiteboard.session
-        if session.engine is not None:
-            self.top_bar.sync.set_status(session.engine.status(self.space.id))
-        elif session.store is not None:
-            self.top_bar.sync.set_status(session.store.sync_status(self.space.id), connecting=True)
+        if not self._composed:
+            return  # on_mount shows it
+        self.top_bar.show_status(self.kiteboard.session, self.space.id)
 
     def _update_info(self) -> None:
         if self.model is None:
@@ -281,8 +291,8 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        if not self.filter_input.value:
-            self.filter_input.display = False
+        # The filter stays on (the top bar says so); `/` brings the field back.
+        self.filter_input.display = False
         self._focus_board()
 
     async def clear_filter(self) -> None:

@@ -41,9 +41,7 @@ class ItemScreen(Screen[None]):
         store = self.kiteboard.session.store
         organization = store.organization() if store else None
         self.top_bar.show_where(organization.name if organization else None, self.space)
-        engine = self.kiteboard.session.engine
-        if engine is not None:
-            self.top_bar.sync.set_status(engine.status(self.space.id))
+        self.top_bar.show_status(self.kiteboard.session, self.space.id)
         await self._show(keep_scroll=False)
         self.query_one(ItemDetailView).focus()
 
@@ -66,6 +64,8 @@ class ItemScreen(Screen[None]):
             await self._show(keep_scroll=True)
 
     def handle_store_event(self, event: object) -> None:
+        if not hasattr(self, "top_bar"):
+            return  # not composed yet; on_mount reads the status
         if type(event).__name__ == "SyncStatusChanged" and getattr(event, "space_id", None) == (
             self.space.id
         ):

@@ -63,6 +63,7 @@ class SyncState(Static):
         super().__init__("", id=id)
         self._clock = clock
         self.status: SyncStatus | None = None
+        self.text = ""
         self.connecting = True
 
     def on_mount(self) -> None:
@@ -81,4 +82,5 @@ class SyncState(Static):
             self.set_class(state == name, f"-{name}")
         message = self.status.message if self.status and state == "offline" else None
         self.tooltip = safe_line(message) if message else None
+        self.text = text
         self.update(text)

@@ -1,0 +1,81 @@
+"""Snapshots of the main screens: demo data, fixed clock, fixed size, no token.
+
+Update after looking at every changed picture: `pytest tests/ui/test_snapshots.py
+--snapshot-update` (then render the SVGs and look at them).
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from kiteboard.app import AppOptions, KiteboardApp
+from kiteboard.ui.session import Session
+from tests.ui.demo_store import fixed_clock
+
+
+def no_blink(pilot) -> None:
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+def test_first_run_screen(snap_compare):
+    app = KiteboardApp(Session(connect=None, needs_token=True), AppOptions(clock=fixed_clock))
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_space_picker(snap_compare, make_app):
+    async def type_filter(pilot):
+        no_blink(pilot)
+        await pilot.press(*"pl")
+        await pilot.pause()
+
+    assert snap_compare(make_app(None), terminal_size=(80, 24), run_before=type_filter)
+
+
+def test_board_80x24(snap_compare, make_app):
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), press=["j", "l"])
+
+
+def test_board_160x48(snap_compare, make_app):
+    assert snap_compare(make_app("PLAT"), terminal_size=(160, 48), press=["l", "l", "j"])
+
+
+def test_filtered_board(snap_compare, make_app):
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), press=["slash", *"bug", "enter"])
+
+
+async def open_item_with_comments(pilot) -> None:
+    """Put the cursor on the first card with comments, and open it."""
+    app = pilot.app
+    store = app.session.store
+    for column in app.screen.board.columns:
+        for card in column.cards.cards:
+            if len(store.comments(card.id)) >= 2:
+                column.cards.focus()
+                column.cards.select_id(card.id)
+                await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
+                return
+    raise AssertionError("no item with comments in the demo")
+
+
+def test_detail_narrow(snap_compare, make_app):
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=open_item_with_comments)
+
+
+def test_detail_narrow_scrolled_to_comments(snap_compare, make_app):
+    async def scroll(pilot):
+        await open_item_with_comments(pilot)
+        await pilot.press("G")
+        await pilot.pause()
+
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=scroll)
+
+
+def test_detail_wide(snap_compare, make_app):
+    assert snap_compare(make_app("KB"), terminal_size=(160, 48), run_before=open_item_with_comments)
+
+
+def test_help_overlay(snap_compare, make_app):
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), press=["question_mark"])

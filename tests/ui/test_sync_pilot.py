@@ -1,0 +1,102 @@
+"""The board against the real sync engine and the in-process emulator: a background
+refresh changes cards in place, the cursor stays on its item, nothing blanks."""
+
+from __future__ import annotations
+
+from kiteboard.app import AppOptions, KiteboardApp
+from kiteboard.emulator.demo import build_demo_state
+from kiteboard.store.db import Store
+from kiteboard.ui.connect import demo_connector
+from kiteboard.ui.screens.board import BoardScreen
+from kiteboard.ui.session import Session
+from kiteboard.ui.widgets.card import CARD_HEIGHT
+from tests.ui.demo_store import fill_store, fixed_clock
+
+
+async def wait_until(pilot, condition, *, tries: int = 200) -> None:
+    """Let the app run until `condition()` holds (bounded: fails instead of hanging)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never held")
+
+
+def make_synced_app(tmp_path, *, space="KB"):
+    state = build_demo_state(seed=1)
+    store = Store.open(tmp_path / "store.sqlite3")
+    fill_store(store, state)  # a warm store, as a previous run would leave it
+    session = Session(
+        connect=demo_connector(state=state), open_store=lambda: store, refresh_interval=None
+    )
+    app = KiteboardApp(session, AppOptions(space=space, clock=fixed_clock))
+    return app, state
+
+
+async def test_refresh_changes_the_card_under_the_cursor_in_place(tmp_path):
+    app, state = make_synced_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.connected)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        await wait_until(
+            pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
+        )
+        await pilot.press("j", "j", "j", "j", "j")
+        card_list = screen.board.columns[0].cards
+        under_cursor = card_list.cursor_id
+        index_before = card_list.cursor
+        row_before = card_list.cursor * CARD_HEIGHT - card_list.scroll_y
+
+        # Someone else renames the card under the cursor and adds a new card at the top
+        # of the same column.
+        item = state.items[under_cursor]
+        state.update_item(under_cursor, {"title": "Renamed while you looked"})
+        state.create_item(title="A brand new card", status_id=item.status_id)
+        await pilot.press("r")
+
+        await wait_until(pilot, lambda: card_list.cursor_card.title == "Renamed while you looked")
+        # The cursor followed the item (not the index), and the item stayed at the same
+        # row on screen although a card was added above it.
+        assert card_list.cursor_id == under_cursor
+        assert card_list.cursor == index_before + 1
+        assert card_list.cards[0].title == "A brand new card"
+        assert card_list.cursor * CARD_HEIGHT - card_list.scroll_y == row_before
+        assert app.focused is card_list
+
+
+async def test_deleted_card_under_the_cursor_leaves_the_cursor_nearby(tmp_path):
+    app, state = make_synced_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.connected)
+        screen = app.screen
+        await wait_until(
+            pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
+        )
+        await pilot.press("l", "j")
+        card_list = screen.board.columns[1].cards
+        index = card_list.cursor
+        victim = card_list.cursor_id
+        other = state.items[victim]
+        # Moving it to another column makes it leave this one.
+        done = next(s for s in state.statuses_of(other.space_id) if s.id != other.status_id)
+        state.update_item(victim, {"status_id": done.id})
+        await pilot.press("r")
+        await wait_until(pilot, lambda: card_list.cursor_id != victim)
+        assert card_list.cursor == index  # the next card took its place
+        moved = screen.board.columns[[c.id for c in screen.model.columns].index(done.id)]
+        assert victim in [c.id for c in moved.cards.cards]
+
+
+async def test_demo_from_an_empty_store_connects_and_shows_the_board(tmp_path):
+    session = Session(connect=demo_connector(store_dir=tmp_path), demo=True, refresh_interval=None)
+    app = KiteboardApp(session, AppOptions(space="KB", clock=fixed_clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.model is not None and len(screen.model) > 0)
+        await wait_until(
+            pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
+        )
+        await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("synced"))
+        assert screen.model.loading_count == 0
