@@ -99,7 +99,7 @@ def remembered_store(base_url: str) -> Path | None:
     return path if path.exists() else None
 
 
-def _remember_org(base_url: str, org_id: str) -> None:
+def remember_organization(base_url: str, org_id: str) -> None:
     path = _orgs_file()
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
@@ -134,7 +134,7 @@ def live_connector(
             organization = await client.organization()
             if store_enabled:
                 path = locations.store_file(base_url, organization.id)
-                _remember_org(base_url, organization.id)
+                remember_organization(base_url, organization.id)
             else:
                 temporary = Path(tempfile.mkdtemp(prefix="kiteboard-"))
                 path = temporary / "store.sqlite3"

@@ -40,8 +40,22 @@ def test_board_160x48(snap_compare, make_app):
     assert snap_compare(make_app("PLAT"), terminal_size=(160, 48), press=["l", "l", "j"])
 
 
+async def settle(pilot) -> None:
+    """Let every pending message, refresh and layout pass finish."""
+    for _ in range(3):
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+
 def test_filtered_board(snap_compare, make_app):
-    assert snap_compare(make_app("KB"), terminal_size=(80, 24), press=["slash", *"bug", "enter"])
+    async def filter_bug(pilot):
+        await pilot.press("slash", *"bug")
+        await settle(pilot)
+        assert pilot.app.screen.model.filter_text == "bug"
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=filter_bug)
 
 
 async def open_item_with_comments(pilot) -> None:
