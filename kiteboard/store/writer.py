@@ -106,7 +106,7 @@ class ItemWriter:
                 return self._landed_item(found)
             return NeedsRetry(
                 f"{_lost(lost)}, and the item is not among Kitemaker's recent changes, so "
-                "it was not created. Send again.",
+                "it was not created.",
                 unconfirmed_since=since,
             )
         except KitemakerError as error:
@@ -208,7 +208,7 @@ class ItemWriter:
                     return self._landed_comment(found)
                 return NeedsRetry(
                     f"{_lost(lost)}, and the comment is not among Kitemaker's recent "
-                    "comments, so it was not saved. Send again.",
+                    "comments, so it was not saved.",
                     unconfirmed_since=since,
                 )
             except NotFoundError as error:
@@ -231,7 +231,7 @@ class ItemWriter:
             found = await self._find_label(space_id, name, color, known)
             if found is not None:
                 return Saved(found, note="The label was created (checked after a lost answer).")
-            return NeedsRetry(f"{_lost(lost)}. Try again.")
+            return NeedsRetry(f"{_lost(lost)}; the label was not found.")
         except KitemakerError as error:
             return _failure(error, what="space")
         self._seam.apply_label(space_id, label)
@@ -342,7 +342,7 @@ def _unchecked(error: KitemakerError, what: str) -> NeedsRetry | Refused:
         return Refused("auth", TOKEN_HELP)
     return NeedsRetry(
         f"The connection was lost before Kitemaker answered, and kiteboard could not check "
-        f"whether the {what} was saved ({error.message}). Sending again checks first.",
+        f"whether the {what} was saved ({error.message}); sending again checks first.",
         retry_after=error.retry_after if isinstance(error, RateLimitedError) else None,
     )
 
@@ -360,13 +360,13 @@ def _failure(error: KitemakerError, *, what: str) -> NeedsRetry | Refused:
             )
         return Refused("gone", f"Kitemaker could not find the {what}: {error.message}")
     if isinstance(error, RateLimitedError):
-        wait = f"Wait {error.retry_after:.0f} s and send" if error.retry_after else "Send"
+        wait = f"; wait {error.retry_after:.0f} s" if error.retry_after else ""
         return NeedsRetry(
-            f"Kitemaker is rate limiting requests. {wait} again.", retry_after=error.retry_after
+            f"Kitemaker is rate limiting requests{wait}.", retry_after=error.retry_after
         )
     if isinstance(error, ServerUnavailableError):
         status = f" (HTTP {error.status})" if error.status else ""
-        return NeedsRetry(f"Kitemaker is unavailable{status}: nothing was saved. Send again.")
+        return NeedsRetry(f"Kitemaker is unavailable{status}; nothing was saved.")
     if isinstance(error, NetworkError):
-        return NeedsRetry(f"Could not reach Kitemaker ({error.message}). Send again.")
+        return NeedsRetry(f"{error.message.rstrip('.')}.")  # "Could not reach Kitemaker (…)"
     return Refused("error", error.message)

@@ -198,7 +198,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
             if result.unconfirmed_since is not None:
                 self.unconfirmed_since = result.unconfirmed_since
                 self.save_draft_now()
-            self.say(f"{result.reason} (Ctrl+S sends again.)", error=True)
+            self.say(f"{result.reason} Everything is kept: Ctrl+S sends again.", error=True)
             return
         assert isinstance(result, Refused)
         self.show_refusal(result)

@@ -25,7 +25,10 @@ class DiscardConfirm(ModalScreen[DiscardChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static("Close this form? What you typed would be lost.", id="confirm-text")
+            yield Static(
+                "Close this form? Discard what you typed, or keep it as a draft for next time.",
+                id="confirm-text",
+            )
             with Horizontal(id="confirm-buttons"):
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Keep draft (k)", id="keep", variant="primary")

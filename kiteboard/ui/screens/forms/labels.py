@@ -167,7 +167,7 @@ class LabelPicker(Vertical):
 
     def _refresh_chips(self) -> None:
         chips = [chip(self._labels[x]) for x in self._selected]
-        line = Content(" ").join(chips) if chips else Content("no labels")
+        line = Content(" ").join(chips) if chips else Content("none picked")
         self.query_one("#label-chips", Static).update(line)
 
     # -- keys and events -------------------------------------------------------------------

@@ -43,7 +43,7 @@ class StatusPicker(ModalScreen[str | None]):
         with Vertical(id="status-box") as box:
             box.border_title = Content(f"Move {safe_line(self.heading, max_chars=50)} to…")
             box.border_subtitle = "enter move · esc cancel"
-            yield OptionList(*options, id="status-options")
+            yield OptionList(*options, id="status-options", compact=True)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
