@@ -19,6 +19,7 @@ import unicodedata
 from typing import Any, TextIO
 
 from kiteboard.store.rows import SpaceRow, SyncStatus
+from kiteboard.store.space_lookup import find_space
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PROG = "kiteboard sync"
@@ -110,7 +111,7 @@ async def _sync(
             try:
                 engine = SyncEngine(client, store, space_keys=settings.space_keys)
                 spaces = await engine.sync_spaces()
-                chosen = _choose(spaces, args, settings, engine)
+                chosen = await _choose(spaces, args, settings, engine)
                 progress = _Progress(err)
                 engine.subscribe(progress.on_event)
                 interactive = stdin.isatty() and err.isatty()
@@ -170,23 +171,19 @@ async def _sync_one(
         print(f"  {plain(report.message)}", file=err)
 
 
-def _choose(
+async def _choose(
     spaces: list[SpaceRow], args: argparse.Namespace, settings: Any, engine: Any
 ) -> list[SpaceRow]:
     wanted = getattr(args, "space", None)
     if getattr(args, "all", False) or (wanted is None and not settings.default_space):
         return spaces
     wanted = wanted or settings.default_space
-    folded = wanted.casefold()
-    for space in spaces:
-        key = space.key or engine.keys.setting(space)
-        if wanted == space.id or folded in (space.name.casefold(), (key or "").casefold()):
-            return [space]
+    if (found := await find_space(engine, wanted)) is not None:
+        return [found]
     names = ", ".join(plain(s.name) for s in spaces) or "none"
     raise _Exit(
         EXIT_USAGE,
-        f"no space named “{plain(wanted)}” (by name, key or id). Spaces: {names}. "
-        "(A key is known only once kiteboard has learned it; names and ids always work.)",
+        f"no space named “{plain(wanted)}” (by name, key or id). Spaces: {names}.",
     )
 
 
