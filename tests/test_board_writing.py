@@ -23,7 +23,7 @@ from kiteboard.ui.screens.forms import CommentForm, StatusPicker, WorkItemForm
 from kiteboard.ui.session import Connection, Session
 from kiteboard.ui.widgets.card_list import CardList
 from tests.ui.demo_store import demo_store, fixed_clock
-from tests.writing_world import FAST_RETRY, RecordingTransport, _no_sleep
+from tests.writing_world import FAST_RETRY, RecordingTransport, _no_sleep, delete_item
 
 WIDE = (160, 48)
 
@@ -312,3 +312,43 @@ def _writing_board(monkeypatch):
             pass
 
         monkeypatch.setattr(board_module, "BoardScreen", WritingBoard)
+
+
+async def test_moving_an_item_deleted_in_kitemaker_says_so_and_drops_the_card(
+    make_app, kitemaker, monkeypatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        notes = record_notifications(app, monkeypatch)
+        await settle(app, pilot)
+        card = focused_list(app).cursor_card
+        delete_item(kitemaker.state, card.id)
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert card.id not in {c.id for col in board_of(app).model.columns for c in col.cards}
+        title, text = notes[-1]
+        assert title.endswith("is gone") and "no longer exists" in text
+
+
+async def test_the_writing_keys_work_on_the_narrow_detail_screen(make_app, kitemaker) -> None:
+    """ItemScreen (the detail at 80x24) can take the same base class."""
+    from kiteboard.ui.screens.item import ItemScreen
+
+    class WritingItemScreen(BoardWritingActions, ItemScreen):
+        pass
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        card = focused_list(app).cursor_card
+        await app.push_screen(WritingItemScreen(card.id, board_of(app).space))
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CommentForm) and form.item_id == card.id
+        form.query_one("#body", TextArea).text = "from the detail screen"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, WritingItemScreen)
+    assert [c.body for c in kitemaker.state.comments_of(card.id)][-1] == "from the detail screen"

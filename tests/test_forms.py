@@ -21,7 +21,7 @@ from kiteboard.ui.screens.forms.base import FormMessage
 from kiteboard.ui.screens.forms.confirm import DiscardConfirm
 from kiteboard.ui.screens.forms.labels import PALETTE, LabelPicker
 from tests.writing_apps import FormsApp
-from tests.writing_world import World, make_world
+from tests.writing_world import World, delete_item, make_world
 
 SIZE = (100, 34)
 
@@ -426,7 +426,7 @@ async def test_editing_an_item_deleted_in_kitemaker_says_so_and_keeps_the_text(
     async with app.run_test(size=SIZE) as pilot:
         form = app.screen
         form.query_one("#title", Input).value = "Too late"
-        del world.state.items[item.id]
+        delete_item(world.state, item.id)
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -527,3 +527,32 @@ async def test_an_editor_that_fails_leaves_the_text_alone(world: World, monkeypa
         await pilot.pause()
         assert app.screen.query_one("#body", TextArea).text == "keep me"
         assert "exited with status 1" in message(app)
+
+
+async def test_an_unconfirmed_create_is_checked_again_after_a_restart(world: World) -> None:
+    world.emulator.faults.inject("drop_response", method="POST", path="/workitem")
+    world.emulator.faults.inject("server_error", times=3, path="/recent/workitems")
+    app = new_item_app(world)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "Landed unseen")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "could not check" in message(app)
+    # The app is closed before anything else; later, the same store is opened again.
+    path = world.store.path
+    world.store.close()
+    store = Store.open(path)
+    writer = ItemWriter(world.client, store, None)
+    status_id = store.statuses(world.space_id)[1].id
+    again = FormsApp(
+        lambda: WorkItemForm(store, writer, space_id=world.space_id, status_id=status_id)
+    )
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.screen.query_one("#title", Input).value == "Landed unseen"
+        await pilot.press("ctrl+s")
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(again.screen, WorkItemForm)
+    assert len(titled(world, "Landed unseen")) == 1
+    assert len(world.transport.bodies("POST", "/workitem")) == 1

@@ -22,7 +22,7 @@ from kiteboard.store.write_results import (
     validate_fields,
 )
 from kiteboard.store.write_seam import StoreSeam
-from tests.writing_world import World, make_world
+from tests.writing_world import World, delete_item, make_world
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ async def test_editing_an_item_deleted_in_kitemaker_takes_it_off_the_board(
     world: World,
 ) -> None:
     card = some_item(world)
-    del world.state.items[card.id]
+    delete_item(world.state, card.id)
     base = ItemFields(title=card.title, status_id=card.status_id or "")
     edited = ItemFields(title="new", status_id=card.status_id or "")
 

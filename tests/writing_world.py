@@ -108,3 +108,12 @@ async def fill_store(client: KitemakerClient, store: Store, space_id: str, key: 
     store.save_labels(space_id, ((e.id, e.label) for e in await client.labels(space_id)))
     for item in await client.recent_work_items(space_id, count=50):
         store.upsert_item(item_record(item))
+
+
+def delete_item(state: Any, item_id: str) -> None:
+    """Delete a work item in the emulated Kitemaker, as someone in the web app would (the
+    REST API has no delete, so the emulator has no method for it)."""
+    item = state.items.pop(item_id)
+    state.spaces[item.space_id].item_ids.remove(item_id)
+    state._columns[item.status_id].remove(item_id)
+    state._by_number.pop((item.space_id, item.number), None)

@@ -110,7 +110,7 @@ class ItemWriter:
                 unconfirmed_since=since,
             )
         except KitemakerError as error:
-            return _failure(error, what="item")
+            return _failure(error, what="space")
         self._seam.apply_item(item)
         return Saved(item)
 

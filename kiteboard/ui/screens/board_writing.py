@@ -108,6 +108,12 @@ class BoardWritingActions(Screen[None]):
         column = model.columns[index]
         return None if column.is_pseudo else column.id
 
+    def _refresh_space(self) -> None:
+        """An item turned out to be gone: the writer dropped it; refresh the rest too."""
+        refresh = getattr(self.app, "refresh_space", None)
+        if callable(refresh):
+            refresh(self.space.id)
+
     def _reference(self, card: CardRow) -> str:
         key = self.space.key
         number = "?" if card.number is None else str(card.number)
@@ -137,7 +143,9 @@ class BoardWritingActions(Screen[None]):
             return
         from kiteboard.ui.screens.forms import WorkItemForm
 
-        form = WorkItemForm(store, writer, space_id=card.space_id, item_id=card.id)
+        form = WorkItemForm(
+            store, writer, space_id=card.space_id, item_id=card.id, on_gone=self._refresh_space
+        )
         self.app.push_screen(form)
 
     def action_comment(self) -> None:
@@ -150,7 +158,8 @@ class BoardWritingActions(Screen[None]):
             return
         from kiteboard.ui.screens.forms import CommentForm
 
-        self.app.push_screen(CommentForm(store, writer, item_id=card.id))
+        form = CommentForm(store, writer, item_id=card.id, on_gone=self._refresh_space)
+        self.app.push_screen(form)
 
     def action_move_item(self) -> None:
         writing = self._writing()
@@ -217,6 +226,8 @@ class BoardWritingActions(Screen[None]):
             return
         assert isinstance(result, Refused)
         title = f"{reference} moved back" if result.kind != "gone" else f"{reference} is gone"
+        if result.kind == "gone":
+            self._refresh_space()
         text = result.message
         if result.kind == "invalid":
             text = f"Kitemaker refused the move: {result.message}"

@@ -9,6 +9,7 @@ and cannot be sent twice at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import work
@@ -47,10 +48,16 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
 
     sending: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(self, store: Store, draft_key: str) -> None:
+    def __init__(
+        self, store: Store, draft_key: str, *, on_gone: Callable[[], object] | None = None
+    ) -> None:
+        """``on_gone``: called when Kitemaker says the item no longer exists (the board
+        refreshes the space)."""
         super().__init__()
         self.store = store
         self.draft_key = draft_key
+        self.on_gone = on_gone
+        self.gone = False  # the item was deleted in Kitemaker: sending cannot help
         self.draft_restored = False
         # Set after an unknown outcome (create/comment): the next send checks the
         # change feed first. Kept in the draft, so it survives a restart.
@@ -204,6 +211,10 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         self.show_refusal(result)
 
     def show_refusal(self, result: Refused) -> None:
+        if result.kind == "gone":
+            self.gone = True
+            if self.on_gone is not None:
+                self.on_gone()
         if result.kind == "invalid":
             self.say(f"Kitemaker refused this: {result.message}", error=True)
         else:

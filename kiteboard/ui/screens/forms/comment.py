@@ -7,6 +7,7 @@ pane listens to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Footer, Static, TextArea
 
-from kiteboard.store.write_results import Refused, Saved, WriteResult
+from kiteboard.store.write_results import Saved, WriteResult
 from kiteboard.ui.screens.forms.base import DraftForm, FormMessage
 from kiteboard.ui.widgets.safe_text import safe_line
 
@@ -32,11 +33,17 @@ class CommentForm(DraftForm[str | None]):
 
     CSS_PATH: ClassVar[str] = "forms.tcss"
 
-    def __init__(self, store: Store, writer: ItemWriter, *, item_id: str) -> None:
-        super().__init__(store, comment_draft_key(item_id))
+    def __init__(
+        self,
+        store: Store,
+        writer: ItemWriter,
+        *,
+        item_id: str,
+        on_gone: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(store, comment_draft_key(item_id), on_gone=on_gone)
         self.writer = writer
         self.item_id = item_id
-        self.gone = False
         detail = store.item(item_id)
         card = detail.card if detail else store.card(item_id)
         key = detail.space_key if detail else None
@@ -84,11 +91,6 @@ class CommentForm(DraftForm[str | None]):
         return await self.writer.create_comment(
             self.item_id, self.body(), unconfirmed_since=self.unconfirmed_since
         )
-
-    def show_refusal(self, result: Refused) -> None:
-        if result.kind == "gone":
-            self.gone = True
-        super().show_refusal(result)
 
     def finish(self, result: Saved[Any]) -> None:
         note = f" {result.note}" if result.note else ""

@@ -7,6 +7,7 @@ item as the form opened it. Drafts: "new:<space_id>" and "edit:<item_id>".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -74,17 +75,17 @@ class WorkItemForm(DraftForm[str | None]):
         space_id: str,
         status_id: str | None = None,
         item_id: str | None = None,
+        on_gone: Callable[[], object] | None = None,
     ) -> None:
         self.item_id = item_id
         self.space_id = space_id
         draft_key = edit_item_draft_key(item_id) if item_id else new_item_draft_key(space_id)
-        super().__init__(store, draft_key)
+        super().__init__(store, draft_key, on_gone=on_gone)
         self.writer = writer
         self.statuses = list(store.statuses(space_id))
         space = store.space(space_id)
         self.space_key = space.key if space is not None else None
         self.space_name = space.name if space is not None else ""
-        self.gone = False  # the item was deleted in Kitemaker while being edited
         if item_id is not None:
             current = item_fields(store, item_id)
             if current is None:
@@ -243,11 +244,6 @@ class WorkItemForm(DraftForm[str | None]):
         return await self.writer.create_item(
             self.space_id, fields, unconfirmed_since=self.unconfirmed_since
         )
-
-    def show_refusal(self, result: Refused) -> None:
-        if result.kind == "gone" and self.editing:
-            self.gone = True
-        super().show_refusal(result)
 
     def finish(self, result: Saved[Any]) -> None:
         item = result.value
