@@ -556,3 +556,35 @@ async def test_an_unconfirmed_create_is_checked_again_after_a_restart(world: Wor
         assert not isinstance(again.screen, WorkItemForm)
     assert len(titled(world, "Landed unseen")) == 1
     assert len(world.transport.bodies("POST", "/workitem")) == 1
+
+
+async def test_a_send_cut_short_by_quitting_is_looked_for_before_sending_again(
+    world: World,
+) -> None:
+    world.transport.hold = asyncio.Event()  # the answer never comes before the quit
+    status_id = world.store.statuses(world.space_id)[1].id
+    app = new_item_app(world)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "Sent while quitting")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.sending
+    # The request did reach Kitemaker (as if only the answer was lost with the app).
+    world.state.create_item(title="Sent while quitting", status_id=status_id)
+    path = world.store.path
+    world.store.close()
+    store = Store.open(path)
+    writer = ItemWriter(world.client, store, None)
+    world.transport.hold = None
+    world.transport.writes.clear()
+    again = FormsApp(
+        lambda: WorkItemForm(store, writer, space_id=world.space_id, status_id=status_id)
+    )
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.screen.query_one("#title", Input).value == "Sent while quitting"
+        await pilot.press("ctrl+s")
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(again.screen, WorkItemForm)
+    assert len(titled(world, "Sent while quitting")) == 1
+    assert world.transport.bodies("POST", "/workitem") == []

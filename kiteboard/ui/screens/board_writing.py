@@ -35,7 +35,8 @@ class BoardWritingActions(Screen[None]):
         Binding("c", "new_item", "New", id="board.new_item"),
         Binding("e", "edit_item", "Edit", id="board.edit_item"),
         Binding("m", "move_item", "Move", id="board.move_item"),
-        Binding("a", "comment", "Comment", id="board.comment"),
+        # Not in the footer: at 80 columns it would push "? Help" and "q Quit" out.
+        Binding("a", "comment", "Comment", id="board.comment", show=False),
         Binding("H,shift+h", "move_by(-1)", "Move card left", id="board.move_left", show=False),
         Binding("L,shift+l", "move_by(1)", "Move card right", id="board.move_right", show=False),
     ]

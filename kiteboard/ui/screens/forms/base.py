@@ -9,6 +9,7 @@ and cannot be sent twice at once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -65,6 +66,9 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         self._draft_timer: Timer | None = None
         self._finished = False  # sent or discarded: nothing more to save
         self._pending: tuple[dict[str, Any] | None] | None = None  # captured, not written
+        # When the send now in flight began: in the draft while it flies, so that if the
+        # app dies before the answer, the next send looks for it in the change feed.
+        self._in_flight_since: float | None = None
 
     # -- for subclasses --------------------------------------------------------------------
 
@@ -105,8 +109,10 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         if not draft:
             return
         self.restore_state(draft)
-        since = draft.get("unconfirmed_since")
-        self.unconfirmed_since = since if isinstance(since, int | float) else None
+        # A send that was still in flight when the app died counts as unconfirmed too.
+        stamps = [draft.get(key) for key in ("unconfirmed_since", "in_flight_since")]
+        known = [float(x) for x in stamps if isinstance(x, int | float)]
+        self.unconfirmed_since = min(known) if known else None
         self.draft_restored = True
         self.say("Draft restored.")
 
@@ -126,6 +132,8 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         state = None if pristine else self.content_state()
         if state is not None and self.unconfirmed_since is not None:
             state["unconfirmed_since"] = self.unconfirmed_since
+        if state is not None and self._in_flight_since is not None:
+            state["in_flight_since"] = self._in_flight_since
         self._pending = (state,)
 
     def flush_draft(self) -> None:
@@ -178,6 +186,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         if problems:
             self.show_problems(problems)
             return
+        self._in_flight_since = time.time()
         self.save_draft_now()  # whatever happens next, what was typed is on disk
         self.sending = True
         self.say("Sending…")
@@ -193,7 +202,10 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
             self.say(f"Unexpected error: {error!r}. Nothing is lost; try again.", error=True)
             return
         self.sending = False
+        self._in_flight_since = None
         self.handle_result(result)
+        if not self._finished:
+            self.save_draft_now()  # the answer is known: no longer in flight
 
     def handle_result(self, result: WriteResult[Any]) -> None:
         if isinstance(result, Saved):
