@@ -7,6 +7,7 @@ or space picker), then connect in a worker; sync events come back as messages.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from kiteboard.store.rows import SpaceRow
 
 LAST_SPACE_KEY = "ui.last_space"
+
+
+def _import_network_modules() -> None:
+    import kiteboard.api.client
+    import kiteboard.store.sync  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,9 @@ class KiteboardApp(App[int]):
             return
         self._show_from_store()
         if self.options.connect:
-            self.connect()
+            # After the first frame: connecting imports httpx and pydantic (~170 ms),
+            # which must not stand between the person and the board.
+            self.call_after_refresh(self.connect)
 
     def _first_run_done(self, choice: str | None) -> None:
         if choice != "demo":
@@ -117,6 +125,8 @@ class KiteboardApp(App[int]):
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
         try:
+            # Import the network side in a thread, so that the loop keeps painting.
+            await asyncio.to_thread(_import_network_modules)
             await self.session.connect()
             assert self.session.engine is not None
             await self.session.engine.sync_spaces()
@@ -206,8 +216,7 @@ class KiteboardApp(App[int]):
 
         self.current_space = space
         self._wanted_space = space.id
-        if self.session.store is not None:
-            self.session.store.set_value(LAST_SPACE_KEY, space.id)
+        self.call_after_refresh(self._remember_space, space.id)  # a write: after the paint
         board = BoardScreen(space)
         if isinstance(self.screen, BoardScreen):
             self.switch_screen(board)
@@ -215,6 +224,11 @@ class KiteboardApp(App[int]):
             self.push_screen(board)
         if self.session.connected:
             self.watch_space(space.id)
+
+    def _remember_space(self, space_id: str) -> None:
+        store = self.session.store
+        if store is not None and store.get_value(LAST_SPACE_KEY) != space_id:
+            store.set_value(LAST_SPACE_KEY, space_id)
 
     def open_picker(self, *, can_cancel: bool) -> None:
         from kiteboard.ui.screens.space_picker import SpacePickerScreen

@@ -99,4 +99,6 @@ async def test_demo_from_an_empty_store_connects_and_shows_the_board(tmp_path):
             pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
         )
         await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("synced"))
-        assert screen.model.loading_count == 0
+        # Every card loaded, none left behind as "loading".
+        await wait_until(pilot, lambda: screen.model.loading_count == 0)
+        assert len(screen.model) == app.session.store.counts(screen.space.id)[1]

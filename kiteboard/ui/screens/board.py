@@ -91,7 +91,9 @@ class BoardScreen(Screen[None]):
         self._pending: set[str] | None = None  # ids changed since the last reload
         self._reload_all = False
         self._pane_open = False
-        self._composed = False  # events that come before compose are not needed
+        # Until on_mount is done, events are only noted (the data read in compose may
+        # already be older than them): they are applied once the board is on screen.
+        self._ready = False
 
     @property
     def kiteboard(self) -> KiteboardApp:
@@ -99,10 +101,10 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.top_bar = TopBar(self.kiteboard.clock)
-        self._composed = True
         yield self.top_bar
+        self.model = self._read_model()
         with Horizontal(id="board-area"):
-            yield Board(id="board")
+            yield Board(self.model, id="board")
         filter_input = Input(placeholder="Filter by title, number or label", id="filter")
         filter_input.display = False
         yield filter_input
@@ -117,32 +119,39 @@ class BoardScreen(Screen[None]):
         return self.query_one("#filter", Input)
 
     async def on_mount(self) -> None:
-        await self.reload()
+        await self.reload(read=False)  # read in compose
         self.board.focus_column(0)
         session = self.kiteboard.session
         store = session.store
         organization = store.organization() if store else None
         self.top_bar.show_where(organization.name if organization else None, self.space)
+        self._ready = True
+        self.call_after_refresh(self._update_info)  # "2→" needs the layout
         self.show_sync_status()
+        if self._pending is not None:
+            self.set_timer(0.1, self._apply_pending)
 
     # -- data --------------------------------------------------------------------
-    async def reload(self) -> None:
-        """Read the whole space from the store and show it."""
+    def _read_model(self) -> BoardModel | None:
         store = self.kiteboard.session.store
         if store is None:
-            return
+            return None
         space = store.space(self.space.id) or self.space
         self.space = space
-        statuses = store.statuses(space.id)
-        labels = store.labels(space.id)
-        cards = store.cards(space.id)
-        if self.model is None:
-            self.model = BoardModel(statuses, cards, labels, space.key)
-        else:
-            filter_text = self.model.filter_text
-            self.model = BoardModel(statuses, cards, labels, space.key)
-            self.model.set_filter(filter_text)
-        await self.board.show(self.model)
+        model = BoardModel(
+            store.statuses(space.id), store.cards(space.id), store.labels(space.id), space.key
+        )
+        if self.model is not None:
+            model.set_filter(self.model.filter_text)
+        return model
+
+    async def reload(self, *, read: bool = True) -> None:
+        """Read the whole space from the store and show it."""
+        model = self._read_model() if read else self.model
+        if model is None:
+            return
+        self.model = model
+        await self.board.show(model)
         self._update_info()
 
     async def _apply_pending(self) -> None:
@@ -168,18 +177,17 @@ class BoardScreen(Screen[None]):
 
     def handle_store_event(self, event: Any) -> None:
         """Called by the app for every sync event; cheap, the work is coalesced."""
-        if not self._composed:
-            return  # on_mount reads everything from the store anyway
         kind = type(event).__name__
         space_id = getattr(event, "space_id", None)
         if kind == "SyncStatusChanged" and space_id == self.space.id:
-            self.top_bar.sync.set_status(event.status)
+            if self._ready:
+                self.top_bar.sync.set_status(event.status)
             return
         if kind == "SpacesChanged":
             self._schedule(set(), reload_all=True)
         elif kind == "ItemsChanged" and space_id == self.space.id:
             self._schedule(set(event.added) | set(event.changed) | set(event.removed))
-        elif kind == "CommentsChanged" and space_id == self.space.id:
+        elif kind == "CommentsChanged" and space_id == self.space.id and self._ready:
             self.call_later(self._refresh_detail, set(event.item_ids))
         elif kind == "BoardLayoutChanged" and space_id == self.space.id:
             self._schedule(set(), reload_all=True)
@@ -188,12 +196,12 @@ class BoardScreen(Screen[None]):
         first = self._pending is None
         self._pending = (self._pending or set()) | ids
         self._reload_all = self._reload_all or reload_all
-        if first:
+        if first and self._ready:
             # Coalesce a burst of events (a backfill sends many) into one repaint.
             self.set_timer(0.1, self._apply_pending)
 
     def show_sync_status(self) -> None:
-        if not self._composed:
+        if not self._ready:
             return  # on_mount shows it
         self.top_bar.show_status(self.kiteboard.session, self.space.id)
 
@@ -369,6 +377,9 @@ class BoardScreen(Screen[None]):
             refresh = getattr(screen, "refresh_item", None)
             if refresh is not None and screen is not self:
                 await refresh(item_ids)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_info)
 
     @on(Board.Rebuilt)
     def _board_rebuilt(self) -> None:

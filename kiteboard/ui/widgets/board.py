@@ -7,6 +7,7 @@ animation). A column is a header (name and count) over a `CardList`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 
 MIN_COLUMN_WIDTH = 26
 MAX_COLUMN_WIDTH = 48
+
+
+def column_layout(width: int, count: int) -> tuple[int, int]:
+    """(column width, spare cells) for `count` columns in `width` cells: whole columns
+    only; what is left over becomes padding, not a sliver of the next column."""
+    visible = max(1, min(count, width // MIN_COLUMN_WIDTH))
+    column_width = min(MAX_COLUMN_WIDTH, width // visible)
+    spare = width - visible * column_width if count > visible else 0
+    return column_width, spare
 
 
 class ColumnHeader(Static):
@@ -64,10 +74,22 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
     class Rebuilt(Message):
         """The set of columns changed (statuses were added, removed or reordered)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, model: BoardModel | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.model: BoardModel | None = None
-        self._column_ids: list[str] = []
+        self._showing = asyncio.Lock()
+        # Columns known at construction are composed with the board: the first frame
+        # then needs one layout pass, not a mount after the mount.
+        self._column_ids: list[str] = [column.id for column in model.columns] if model else []
+
+    def compose(self) -> ComposeResult:
+        # Sized for the terminal from the start, so that the first frame is final.
+        column_width, spare = column_layout(self.app.size.width, len(self._column_ids))
+        self.styles.padding = (0, spare, 0, 0)
+        for column_id in self._column_ids:
+            column = StatusColumn(column_id)
+            column.styles.width = column_width
+            yield column
 
     # -- columns -----------------------------------------------------------------
     @property
@@ -80,19 +102,28 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
 
     async def show(self, model: BoardModel) -> None:
         """Show `model`; cards change in place, the cursor and scroll stay put."""
-        self.model = model
-        ids = [column.id for column in model.columns]
-        if ids != self._column_ids:
-            focused_column = self.focused_index()
-            await self.remove_children()
-            await self.mount_all(StatusColumn(column_id) for column_id in ids)
-            self._column_ids = ids
-            self._size_columns()
-            if focused_column is not None and self.columns:
-                self.columns[min(focused_column, len(ids) - 1)].cards.focus()
-            self.post_message(self.Rebuilt())
-        for widget, column in zip(self.columns, model.columns, strict=True):
-            widget.show(column, model)
+        async with self._showing:  # a rebuild awaits: keep two updates from interleaving
+            self.model = model
+            ids = [column.id for column in model.columns]
+            if ids != [column.column_id for column in self.columns]:
+                await self._rebuild(ids)
+            # (strict=False: while the app shuts down the new columns are not mounted.)
+            for widget, column in zip(self.columns, model.columns, strict=False):
+                widget.show(column, model)
+
+    async def _rebuild(self, ids: list[str]) -> None:
+        """The columns changed (a status added or removed, the loading column done)."""
+        focused = self.focused_index()
+        focused_id = self._column_ids[focused] if focused is not None else None
+        await self.remove_children()
+        await self.mount_all(StatusColumn(column_id) for column_id in ids)
+        self._column_ids = ids
+        self._size_columns()
+        columns = self.columns  # empty while the app shuts down
+        if focused is not None and len(columns) == len(ids):
+            index = ids.index(focused_id) if focused_id in ids else min(focused, len(ids) - 1)
+            columns[index].cards.focus(scroll_visible=False)
+        self.post_message(self.Rebuilt())
 
     def focused_index(self) -> int | None:
         focused = self.screen.focused if self.is_attached else None
@@ -113,17 +144,18 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
     def on_resize(self, event: events.Resize) -> None:
         self._size_columns()
 
-    def _size_columns(self) -> None:
+    def _size_columns(self, width: int | None = None) -> None:
+        """Give every column the same width, as many whole columns as fit."""
         columns = self.columns
-        width = self.region.width  # padding included: it is recomputed here
+        if width is None:
+            width = self.region.width  # padding included: it is recomputed here
         if not columns or not width:
             return
-        visible = max(1, min(len(columns), width // MIN_COLUMN_WIDTH))
-        column_width = min(MAX_COLUMN_WIDTH, width // visible)
+        column_width, spare = column_layout(width, len(columns))
         for column in columns:
-            column.styles.width = column_width
-        # Whole columns only: what is left over is padding, not a sliver of the next.
-        spare = width - visible * column_width if len(columns) > visible else 0
+            # Only real changes: a width set again would cost a layout pass.
+            if column.styles.width is None or column.styles.width.value != column_width:
+                column.styles.width = column_width
         if self.styles.padding.right != spare:
             self.styles.padding = (0, spare, 0, 0)
         if self.model is not None:

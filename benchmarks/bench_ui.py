@@ -1,0 +1,329 @@
+"""UI benchmarks: how fast kiteboard paints, moves its cursor, and how much memory it needs.
+
+    python benchmarks/bench_ui.py            # everything, 7 runs each (about a minute)
+    python benchmarks/bench_ui.py --runs 3   # quicker
+
+What is measured (medians; every figure from this one run, on this machine):
+
+1. Process start to painted board, in a real pseudo-terminal (80x24): the time from
+   spawning the process until the terminal receives the first card's reference. Beside
+   it, in the same run and measured the same way, a minimal Textual app (one Static).
+   - warm store: `kiteboard --space KB` with a token, the store already synced by an
+     earlier run (the network side connects after the first paint; here it is the
+     emulator on loopback);
+   - demo: `kiteboard --demo --space KB` (in-process emulator, empty temporary store);
+   - 50-item and 5,000-item boards (warm store, the Platform space).
+2. Cursor move: key press to frame written, in-process (Textual's headless driver), on
+   a 50-item and a 5,000-item board.
+3. Peak memory (max RSS) of a process showing the 5,000-item board and moving around.
+
+Nothing here touches the network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import fcntl
+import os
+import pty
+import resource
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("MINIMAL-PAINTED")
+Minimal().run()
+"""
+
+
+# -- a process in a pseudo-terminal ---------------------------------------------------
+
+
+def time_to_paint(argv: list[str], marker: bytes, env: dict[str, str], timeout: float = 30.0):
+    """Seconds from spawn until `marker` appears on the terminal."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
+    os.close(slave)
+    seen = b""
+    elapsed = None
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                if process.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            seen = seen[-256:] + chunk
+            if marker in seen:
+                elapsed = time.perf_counter() - start
+                break
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        os.close(master)
+    if elapsed is None:
+        raise RuntimeError(f"{argv} never painted {marker!r}; last output: {seen[-300:]!r}")
+    return elapsed
+
+
+def isolated_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KITEMAKER", "KITEBOARD"))}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
+        **extra,
+    )
+    return env
+
+
+def warm_home(base: Path, name: str, base_url: str, items: int | None) -> Path:
+    """A home folder whose store already holds the demo organization (as a finished
+    sync leaves it), found by `kiteboard` without any request."""
+    from kiteboard.emulator.demo import build_demo_state
+    from kiteboard.store.db import Store
+    from tests.ui.demo_store import fill_store
+
+    home = base / name
+    env = isolated_env(home)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        from kiteboard import locations
+        from kiteboard.ui.connect import remember_organization
+
+        state = build_demo_state(seed=1, items=items)
+        path = locations.store_file(base_url, state.organization.id)
+        store = Store.open(path)
+        fill_store(store, state, synced_at=time.time())
+        store.close()
+        remember_organization(base_url, state.organization.id)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return home
+
+
+def bench_paint(runs: int) -> dict[str, float]:
+    from kiteboard.emulator.app import Emulator
+    from kiteboard.emulator.demo import build_demo_state
+    from kiteboard.emulator.server import EmulatorServer
+
+    python = sys.executable
+    results: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        base = Path(tmp)
+        # The emulator the warm runs connect to after their first paint.
+        server = EmulatorServer(Emulator(build_demo_state(seed=1), token="demo"))
+        base_url = stack.enter_context(server)
+        homes = {
+            "warm": warm_home(base, "warm", base_url, None),
+            "big": warm_home(base, "big", base_url, 5000),
+            "small": warm_home(base, "small", base_url, 50),
+        }
+        kiteboard = [python, "-m", "kiteboard", "--base-url", base_url]
+        cases = {
+            "minimal Textual app": (
+                [python, "-c", MINIMAL_APP],
+                b"MINIMAL-PAINTED",
+                isolated_env(base / "minimal"),
+            ),
+            "warm store (KB)": (
+                [*kiteboard, "--space", "KB"],
+                b"KB-",
+                isolated_env(homes["warm"], KITEMAKER_TOKEN="demo"),
+            ),
+            "--demo (KB)": (
+                [python, "-m", "kiteboard", "--demo", "--space", "KB"],
+                b"KB-",
+                isolated_env(base / "demo"),
+            ),
+            "50-item board (PLAT)": (
+                [*kiteboard, "--space", "PLAT"],
+                b"PLAT-",
+                isolated_env(homes["small"], KITEMAKER_TOKEN="demo"),
+            ),
+            "5,000-item board (PLAT)": (
+                [*kiteboard, "--space", "PLAT"],
+                b"PLAT-",
+                isolated_env(homes["big"], KITEMAKER_TOKEN="demo"),
+            ),
+        }
+        for argv, marker, env in cases.values():  # warm the OS file cache
+            Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
+            time_to_paint(argv, marker, env)
+        for _ in range(runs):  # interleaved, so that drift hits every case alike
+            for name, (argv, marker, env) in cases.items():
+                results.setdefault(name, []).append(time_to_paint(argv, marker, env))
+    return {name: statistics.median(times) for name, times in results.items()}
+
+
+# -- cursor moves, in-process -----------------------------------------------------------
+
+
+async def _cursor_latency(items: int | None, moves: int) -> float:
+    from textual import events
+
+    from kiteboard.app import AppOptions, KiteboardApp
+    from kiteboard.ui.session import Session
+    from tests.ui.demo_store import demo_store, fixed_clock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = demo_store(Path(tmp) / "store.sqlite3", items=items)
+        app = KiteboardApp(
+            Session(connect=None, open_store=lambda: store),
+            AppOptions(space="PLAT", clock=fixed_clock, connect=False),
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            # The headless driver skips turning a frame into terminal bytes: do it
+            # here, so that the time includes it, and note when a frame is done.
+            from textual._compositor import CompositorUpdate
+
+            written = asyncio.Event()
+            original_display = app._display
+
+            def display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+                if isinstance(renderable, CompositorUpdate):
+                    renderable.render_segments(app.console)
+                    written.set()
+                original_display(screen, renderable)
+
+            app._display = display  # type: ignore[method-assign]
+            times = []
+            card_list = app.focused
+            direction = "j"
+            for _ in range(moves):
+                # Down and back up: every key must move the cursor (and paint).
+                if card_list.cursor >= min(40, len(card_list.cards) - 1):
+                    direction = "k"
+                elif card_list.cursor == 0:
+                    direction = "j"
+                await pilot.pause()
+                written.clear()
+                start = time.perf_counter()
+                # The key event as the driver delivers it (Pilot.press adds its own
+                # waiting for idleness, which is not what a person waits for).
+                app.post_message(events.Key(direction, direction))
+                await asyncio.wait_for(written.wait(), 2)
+                times.append(time.perf_counter() - start)
+            assert len(app.screen.model) == store.counts(app.screen.space.id)[1]
+        store.close()
+    return statistics.median(times)
+
+
+def bench_cursor(moves: int) -> dict[str, float]:
+    return {
+        "50 items": asyncio.run(_cursor_latency(50, moves)),
+        "5,000 items": asyncio.run(_cursor_latency(5000, moves)),
+    }
+
+
+# -- peak memory, in a child process --------------------------------------------------
+
+
+async def _memory_child() -> None:
+    from kiteboard.app import AppOptions, KiteboardApp
+    from kiteboard.ui.session import Session
+    from tests.ui.demo_store import demo_store, fixed_clock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = demo_store(Path(tmp) / "store.sqlite3", items=5000)
+        app = KiteboardApp(
+            Session(connect=None, open_store=lambda: store),
+            AppOptions(space="PLAT", clock=fixed_clock, connect=False),
+        )
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("G", "l", "G", "l", "slash", *"data", "enter", "escape", "enter")
+            await pilot.pause()
+        store.close()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB -> MiB
+
+
+def bench_memory() -> float:
+    output = subprocess.run(
+        [sys.executable, __file__, "--memory-child"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="paint runs per case")
+    parser.add_argument("--moves", type=int, default=120, help="cursor moves per board")
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        asyncio.run(_memory_child())
+        return 0
+
+    print(f"kiteboard UI benchmark · Python {sys.version.split()[0]} · {os.cpu_count()} CPUs")
+    paint = bench_paint(args.runs)
+    minimal = paint["minimal Textual app"]
+    print(f"\nProcess start to painted screen (median of {args.runs}, 80x24 pty):")
+    for name, seconds in paint.items():
+        ratio = "" if name.startswith("minimal") else f"  ({seconds / minimal:.2f}× minimal)"
+        print(f"  {name:<26} {seconds * 1000:7.0f} ms{ratio}")
+    big, small = paint["5,000-item board (PLAT)"], paint["50-item board (PLAT)"]
+    print(f"  5,000 vs 50 items: {(big / small - 1) * 100:+.1f}%")
+
+    cursor = bench_cursor(args.moves)
+    print(f"\nCursor move, key to frame written (median of {args.moves}, in-process):")
+    for name, seconds in cursor.items():
+        print(f"  {name:<26} {seconds * 1000:7.2f} ms")
+
+    print(f"\nPeak memory with 5,000 items: {bench_memory():.0f} MiB (max RSS)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
