@@ -159,9 +159,15 @@ class KiteboardApp(App[int]):
         engine = await self.session.wait_connected()
         interval = self.session.refresh_interval
         if interval is None:
-            await engine.sync_space(space_id)
+            await engine.sync_space(space_id, key_resolver=self._ask_space_key)
         else:
-            await engine.run(space_id, interval=interval)
+            await engine.run(space_id, interval=interval, key_resolver=self._ask_space_key)
+
+    async def _ask_space_key(self, space: SpaceRow, rejected: str | None) -> str | None:
+        """The engine cannot learn the space's key: ask the person (in this worker)."""
+        from kiteboard.ui.screens.space_key import SpaceKeyScreen
+
+        return await self.push_screen(SpaceKeyScreen(space, rejected), wait_for_dismiss=True)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_space(self, space_id: str) -> None:
@@ -183,7 +189,8 @@ class KiteboardApp(App[int]):
 
         if isinstance(self.screen, ConnectingScreen):
             self.pop_screen()
-            self._show_from_store()
+            self._show_from_store()  # a board opened now starts its own sync
+            return
         if isinstance(self.screen, BoardScreen):
             self.screen.show_sync_status()
         if self.current_space is not None:

@@ -102,3 +102,30 @@ async def test_demo_from_an_empty_store_connects_and_shows_the_board(tmp_path):
         # Every card loaded, none left behind as "loading".
         await wait_until(pilot, lambda: screen.model.loading_count == 0)
         assert len(screen.model) == app.session.store.counts(screen.space.id)[1]
+
+
+async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):
+    from kiteboard.ui.screens.space_key import SpaceKeyScreen
+
+    state = build_demo_state(seed=1)
+    growth = state.space_by_name("Growth")  # no comments: the key cannot be learned
+    first_status = state.statuses_of(growth.id)[0].id
+    for n in range(80):  # more than the 50 the change feed shows
+        state.create_item(title=f"Older growth idea {n}", status_id=first_status)
+    for n in range(60):  # ... pushed out of the feed by newer changes
+        state.update_item(state.items_of(growth.id)[-1 - n].id, {"title": f"Fresh {n}"})
+    session = Session(
+        connect=demo_connector(state=state, store_dir=tmp_path),
+        demo=True,
+        refresh_interval=None,
+    )
+    app = KiteboardApp(session, AppOptions(space="Growth", clock=fixed_clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SpaceKeyScreen), tries=400)
+        assert "Growth" in str(app.screen.query_one("#space-key-text").render())
+        await pilot.press(*"gro", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.model is not None and len(screen.model) > 100)
+        await wait_until(pilot, lambda: screen.model.loading_count == 0, tries=500)
+        assert screen.space.key == "GRO"

@@ -1,0 +1,70 @@
+"""Ask for a space's key (the `KB` of `KB-12`) when the sync engine cannot learn it.
+
+The REST API never states a space's key; the engine learns it from comments, and
+otherwise asks here (see store/keys.py). The answer is tried on a known item before
+the engine believes it; a key that did not work comes back as `rejected`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from kiteboard.ui.widgets.safe_text import safe_line
+
+if TYPE_CHECKING:
+    from kiteboard.store.rows import SpaceRow
+
+_KEY = re.compile(r"[A-Za-z0-9]{1,16}")
+
+
+class SpaceKeyScreen(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "skip", "Not now", id="space_key.skip"),
+    ]
+
+    def __init__(self, space: SpaceRow, rejected: str | None) -> None:
+        super().__init__()
+        self.space = space
+        self.rejected = rejected
+
+    def compose(self) -> ComposeResult:
+        name = safe_line(self.space.name, max_chars=60)
+        parts: list[str | tuple[str, str]] = [
+            ("What is the key of the space “", "bold"),
+            (name, "bold"),
+            ("”?", "bold"),
+            "\n\nIt is the prefix of every item reference in this space, as in KEY-12. "
+            "Kitemaker's API does not tell it, and this space has no recent comment to "
+            "learn it from; without it, its items can only be shown as loading.",
+        ]
+        if self.rejected:
+            parts.append(
+                (f"\n\n“{safe_line(self.rejected, max_chars=16)}” did not work.", "$error")
+            )
+        with Vertical(id="space-key-box"):
+            yield Static(Content.assemble(*parts), id="space-key-text")
+            yield Input(placeholder="e.g. KB", id="space-key-input", max_length=16)
+            yield Static(Content("Enter to use it · Esc: not now"), id="space-key-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        key = event.value.strip()
+        if _KEY.fullmatch(key):
+            self.dismiss(key.upper())
+        else:
+            self.notify("A key is 1 to 16 letters or digits.", severity="warning")
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
