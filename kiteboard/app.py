@@ -87,6 +87,10 @@ class KiteboardApp(App[int]):
 
             self.push_screen(FirstRunScreen(), self._first_run_done)
             return
+        # Outside the mount's batch update: a frame drawn inside it is thrown away.
+        self.call_later(self._start)
+
+    def _start(self) -> None:
         self._show_from_store()
         if self.options.connect:
             # After the first frame: connecting imports httpx and pydantic (~170 ms),

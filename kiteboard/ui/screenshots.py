@@ -39,7 +39,11 @@ async def _sync_demo(folder: Path) -> Path:
 
 
 async def _open_item_with_comments(pilot: Pilot) -> None:
+    from kiteboard.ui.screens.board import BoardScreen
+
     app = pilot.app
+    while not isinstance(app.screen, BoardScreen):  # the board is pushed after mount
+        await pilot.pause()
     store = app.session.store  # type: ignore[attr-defined]
     for column in app.screen.board.columns:  # type: ignore[attr-defined]
         for card in column.cards.cards:

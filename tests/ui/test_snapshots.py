@@ -61,6 +61,10 @@ def test_filtered_board(snap_compare, make_app):
 async def open_item_with_comments(pilot) -> None:
     """Put the cursor on the first card with comments, and open it."""
     app = pilot.app
+    from kiteboard.ui.screens.board import BoardScreen
+
+    while not isinstance(app.screen, BoardScreen):  # the board is pushed after mount
+        await pilot.pause()
     store = app.session.store
     for column in app.screen.board.columns:
         for card in column.cards.cards:
