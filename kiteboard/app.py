@@ -43,6 +43,16 @@ class AppOptions:
     notices: tuple[str, ...] = ()  # e.g. config warnings, shown once on start
 
 
+def own_bindings(cls: type) -> list[BindingType]:
+    """The bindings kiteboard's classes declare for `cls`, base classes included (e.g.
+    the writing actions a screen inherits), without Textual's own."""
+    bindings: list[BindingType] = []
+    for klass in reversed(cls.__mro__):
+        if klass.__module__.startswith("kiteboard") and "BINDINGS" in vars(klass):
+            bindings.extend(vars(klass)["BINDINGS"])
+    return bindings
+
+
 def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
     """A space by id, key or name (case-insensitive)."""
     if not wanted:
@@ -292,10 +302,10 @@ class KiteboardApp(App[int]):
 
         return binding_rows(
             [
-                ("Board", BoardScreen.BINDINGS),
-                ("Item detail", [*ItemDetailView.BINDINGS, *ItemScreen.BINDINGS]),
-                ("Space picker", SpacePickerScreen.BINDINGS),
-                ("Everywhere", KiteboardApp.BINDINGS),
+                ("Board", own_bindings(BoardScreen)),
+                ("Item detail", [*own_bindings(ItemDetailView), *own_bindings(ItemScreen)]),
+                ("Space picker", own_bindings(SpacePickerScreen)),
+                ("Everywhere", own_bindings(KiteboardApp)),
             ],
             dict(self.options.keymap),
         )
