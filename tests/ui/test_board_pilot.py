@@ -205,3 +205,19 @@ async def test_keymap_overrides_a_binding_by_id(make_app):
         await pilot.pause()
         rows = dict((i, k) for _, r in app.screen.groups for k, _, i in r)
         assert rows["board.down"] == "n"
+
+
+async def test_keys_typed_quickly_land_in_the_column_just_moved_to(make_app):
+    """`l j` typed faster than Textual moves the focus still moves in the new column."""
+    from textual import events
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen.board
+        for key in ("l", "j", "j"):  # queued at once, like a fast typist over SSH
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        assert board.columns[0].cards.cursor == 0
+        assert board.columns[1].cards.cursor == 2
+        assert app.screen.current_card_id() == board.columns[1].cards.cursor_id

@@ -223,9 +223,6 @@ class BoardScreen(Screen[None]):
 
     # -- the focused column ------------------------------------------------------
     def _current_list(self) -> CardList | None:
-        focused = self.focused
-        if isinstance(focused, CardList):
-            return focused
         index = self.board.focused_index()
         lists = list(self.board.card_lists())
         if index is not None:

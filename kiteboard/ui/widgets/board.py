@@ -126,8 +126,14 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         self.post_message(self.Rebuilt())
 
     def focused_index(self) -> int | None:
+        """The column the person works in. Set at once by `focus_column` (Textual moves
+        the focus a little later: keys typed quickly must not land in the old column)."""
+        columns = self.columns
+        for index, column in enumerate(columns):
+            if column.cards.active:
+                return index
         focused = self.screen.focused if self.is_attached else None
-        for index, column in enumerate(self.columns):
+        for index, column in enumerate(columns):
             if column.cards is focused:
                 return index
         return None
@@ -137,6 +143,8 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         if not columns:
             return
         index = max(0, min(index, len(columns) - 1))
+        for position, column in enumerate(columns):
+            column.cards.set_active(position == index)
         columns[index].cards.focus(scroll_visible=False)
         self.scroll_to_widget(columns[index], animate=False, immediate=True)
 
