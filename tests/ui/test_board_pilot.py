@@ -221,3 +221,16 @@ async def test_keys_typed_quickly_land_in_the_column_just_moved_to(make_app):
         assert board.columns[0].cards.cursor == 0
         assert board.columns[1].cards.cursor == 2
         assert app.screen.current_card_id() == board.columns[1].cards.cursor_id
+
+
+async def test_filter_typed_quickly_after_slash_keeps_every_letter(make_app):
+    from textual import events
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key, character in [("slash", "/"), *((c, c) for c in "data")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        assert app.screen.filter_input.value == "data"
+        assert app.screen.model.filter_text == "data"

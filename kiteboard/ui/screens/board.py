@@ -79,7 +79,9 @@ class BoardScreen(Screen[None]):
         Binding("pagedown", "page(1)", "Page down", show=False, id="board.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="board.page_up"),
         Binding("enter", "open", "Open", id="board.open"),
-        Binding("slash", "filter", "Filter", id="board.filter"),
+        # priority: handled as the key arrives, so the letters typed right after it
+        # (fast typing, a paste over SSH) go to the filter field, not to the board.
+        Binding("slash", "filter", "Filter", id="board.filter", priority=True),
         Binding("escape", "back", "Back", show=False, id="board.back"),
         Binding("r", "refresh", "Refresh", id="board.refresh"),
     ]
@@ -263,7 +265,8 @@ class BoardScreen(Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.filter_input
         filter_input.display = True
-        filter_input.focus()
+        # Focus now, not after the queued keys: `/data` typed fast must all land here.
+        self.set_focus(filter_input)
 
     def action_refresh(self) -> None:
         self.kiteboard.refresh_space(self.space.id)
@@ -312,7 +315,7 @@ class BoardScreen(Screen[None]):
     def _focus_board(self) -> None:
         card_list = self._current_list()
         if card_list is not None:
-            card_list.focus(scroll_visible=False)
+            self.set_focus(card_list, scroll_visible=False)
 
     # -- the detail pane (wide terminals) ----------------------------------------
     @on(CardList.Opened)
@@ -341,7 +344,7 @@ class BoardScreen(Screen[None]):
         self._pane_open = True
         self.board.add_class("-with-pane")
         await self._show_in_pane(card_id)
-        pane.focus()
+        self.set_focus(pane)
 
     async def _show_in_pane(self, card_id: str, *, keep_scroll: bool = False) -> None:
         pane = self._pane()

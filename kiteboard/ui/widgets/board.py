@@ -145,7 +145,8 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         index = max(0, min(index, len(columns) - 1))
         for position, column in enumerate(columns):
             column.cards.set_active(position == index)
-        columns[index].cards.focus(scroll_visible=False)
+        # At once (not `focus()`, which waits its turn): the next key goes here.
+        self.screen.set_focus(columns[index].cards, scroll_visible=False)
         self.scroll_to_widget(columns[index], animate=False, immediate=True)
 
     # -- sizing ------------------------------------------------------------------
