@@ -129,3 +129,24 @@ async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):
         await wait_until(pilot, lambda: screen.model is not None and len(screen.model) > 100)
         await wait_until(pilot, lambda: screen.model.loading_count == 0, tries=500)
         assert screen.space.key == "GRO"
+
+
+async def test_a_board_opened_before_its_columns_are_known_gets_them_with_the_cursor(tmp_path):
+    """A fresh demo store: Design is opened before it was ever synced; its columns
+    arrive with the sync, and the first one takes the cursor and the keys."""
+    from kiteboard.ui.widgets.card_list import CardList
+
+    session = Session(connect=demo_connector(store_dir=tmp_path), demo=True, refresh_interval=None)
+    app = KiteboardApp(session, AppOptions(space="Design", clock=fixed_clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
+        screen = app.screen
+        await wait_until(
+            pilot, lambda: screen.model is not None and screen.model.loading_count == 0
+        )
+        await wait_until(pilot, lambda: len(screen.board.columns) == len(screen.model.columns))
+        await wait_until(pilot, lambda: isinstance(app.focused, CardList))
+        assert app.focused is screen.board.columns[0].cards
+        assert app.focused.active
+        await pilot.press("j")
+        assert screen.board.columns[0].cards.cursor == 1

@@ -109,6 +109,7 @@ class BoardScreen(Screen[None]):
             yield Board(self.model, id="board")
         filter_input = Input(placeholder="Filter by title, number or label", id="filter")
         filter_input.display = False
+        filter_input.can_focus = False  # hidden: Textual must not give it the focus
         yield filter_input
         yield Footer()
 
@@ -265,6 +266,7 @@ class BoardScreen(Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.filter_input
         filter_input.display = True
+        filter_input.can_focus = True
         # Focus now, not after the queued keys: `/data` typed fast must all land here.
         self.set_focus(filter_input)
 
@@ -301,11 +303,13 @@ class BoardScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         # The filter stays on (the top bar says so); `/` brings the field back.
         self.filter_input.display = False
+        self.filter_input.can_focus = False
         self._focus_board()
 
     async def clear_filter(self) -> None:
         self.filter_input.value = ""
         self.filter_input.display = False
+        self.filter_input.can_focus = False
         if self.model is not None:
             self.model.set_filter("")
             await self.board.show(self.model)

@@ -113,16 +113,23 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
 
     async def _rebuild(self, ids: list[str]) -> None:
         """The columns changed (a status added or removed, the loading column done)."""
-        focused = self.focused_index()
-        focused_id = self._column_ids[focused] if focused is not None else None
+        old = self.columns
+        active = self.focused_index()
+        active_id = old[active].column_id if active is not None else None
+        had_focus = active is not None and self.screen.focused is old[active].cards
         await self.remove_children()
         await self.mount_all(StatusColumn(column_id) for column_id in ids)
         self._column_ids = ids
         self._size_columns()
         columns = self.columns  # empty while the app shuts down
-        if focused is not None and len(columns) == len(ids):
-            index = ids.index(focused_id) if focused_id in ids else min(focused, len(ids) - 1)
-            columns[index].cards.focus(scroll_visible=False)
+        if ids and len(columns) == len(ids):
+            # The same column stays the one worked in (and keeps the focus if it had it,
+            # or takes it when nothing has it: the focused widget was just removed).
+            index = ids.index(active_id) if active_id in ids else min(active or 0, len(ids) - 1)
+            for position, column in enumerate(columns):
+                column.cards.set_active(position == index)
+            if had_focus or self.screen.focused is None:
+                self.screen.set_focus(columns[index].cards, scroll_visible=False)
         self.post_message(self.Rebuilt())
 
     def focused_index(self) -> int | None:
