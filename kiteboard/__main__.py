@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_sync(args)
         if args.command == "init":
-            from kiteboard.config_init import run_init
+            from kiteboard.config.init import run_init
 
             return run_init(args)
         from kiteboard.ui.run import run_app
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         # A bad config (or a missing token) from any command: one line, its exit code.
         # Not imported here (startup time): if it was never loaded, it raised nothing.
-        config_errors = sys.modules.get("kiteboard.config_errors")
+        config_errors = sys.modules.get("kiteboard.config.errors")
         if config_errors is not None and isinstance(error, config_errors.ConfigError):
             return fail(str(error), error.exit_code)
         raise

@@ -24,7 +24,7 @@ from kiteboard.config import (
     switch_profile,
     unknown_keymap_ids,
 )
-from kiteboard.config_lines import key_lines
+from kiteboard.config.lines import key_lines
 
 SECRET = "tok-SECRET-4f2a9c"
 
@@ -506,14 +506,14 @@ def test_global_options_after_every_command(command):
 
 def test_a_config_error_anywhere_is_one_line_and_exit_2(config_file, monkeypatch, capsys):
     path = config_file('\n\nrefresh_interval = "fast"\n')
-    import kiteboard.config_init
+    import kiteboard.config.init
 
     # Any command that loads settings: the error reaches main() and becomes one line.
     def command(args):
         load_settings(config_path=args.config, profile=args.profile, base_url=args.base_url)
         return 0
 
-    monkeypatch.setattr(kiteboard.config_init, "run_init", command)
+    monkeypatch.setattr(kiteboard.config.init, "run_init", command)
     assert cli.main(["init", "--config", str(path)]) == cli.EXIT_USAGE
     err = capsys.readouterr().err
     assert err == f'{path}:3: refresh_interval: expected a number of seconds, got "fast"\n'

@@ -17,7 +17,7 @@ from kiteboard import __main__ as cli
 from kiteboard.api.client import KitemakerClient
 from kiteboard.api.errors import NetworkError
 from kiteboard.config import load_settings
-from kiteboard.config_init import run_init
+from kiteboard.config.init import run_init
 from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.server import EmulatorServer
 from kiteboard.emulator.state import EmulatorState
@@ -284,10 +284,10 @@ def test_a_note_when_the_env_token_would_win(init):
 
 
 def test_init_from_the_command_line_over_real_http(emulator, tmp_path, monkeypatch, capsys):
-    import kiteboard.config_init
+    import kiteboard.config.init
 
     terminal = Terminal(BAD, GOOD)
-    monkeypatch.setattr(kiteboard.config_init, "_ask_for_token", terminal.getpass)
+    monkeypatch.setattr(kiteboard.config.init, "_ask_for_token", terminal.getpass)
     path = tmp_path / "config.toml"
     with EmulatorServer(emulator) as base_url:
         code = cli.main(["init", "--base-url", base_url, "--config", str(path), "--profile", "w"])

@@ -7,7 +7,7 @@ import os
 import stat
 
 from kiteboard.config import load_settings
-from kiteboard.preferences import no_color, remember_theme, remembered_theme, startup_theme
+from kiteboard.config.preferences import no_color, remember_theme, remembered_theme, startup_theme
 
 
 def settings_with_theme(tmp_path, theme: str | None):

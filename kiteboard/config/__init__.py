@@ -23,15 +23,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiteboard.config_errors import (
+from kiteboard.config.errors import (
     ConfigError,
     InsecureBaseURLError,
     MissingTokenError,
     TokenCommandError,
     display_path,
 )
-from kiteboard.config_lines import Key, dotted, key_lines
-from kiteboard.config_reader import (
+from kiteboard.config.lines import Key, dotted, key_lines
+from kiteboard.config.reader import (
     DEFAULT_REFRESH_INTERVAL,
     PROFILE_KEYS,
     TOP_KEYS,
@@ -42,7 +42,7 @@ from kiteboard.config_reader import (
     read_profiles,
     read_refresh_interval,
 )
-from kiteboard.config_token import (
+from kiteboard.config.token import (
     TOKEN_COMMAND_TIMEOUT,
     Secret,
     TokenCommandFailed,

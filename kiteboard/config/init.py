@@ -26,8 +26,8 @@ from kiteboard.config import (
     read_config_file,
     validate_base_url,
 )
-from kiteboard.config_lines import dotted
-from kiteboard.config_token import token_problem
+from kiteboard.config.lines import dotted
+from kiteboard.config.token import token_problem
 
 MAX_TRIES = 3
 DEFAULT_PROFILE_NAME = "default"
@@ -74,7 +74,7 @@ def _init(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    from kiteboard.config_write import save_profile
+    from kiteboard.config.write import save_profile
 
     path = config_path_for(getattr(args, "config", None), environ)
     existing, text = read_config_file(path)

@@ -40,7 +40,7 @@ def remember_theme(name: str, settings: Settings) -> bool:
     The settings' `theme` is remembered with it, so that a later edit of the config
     file's `theme` wins over this pick.
     """
-    from kiteboard.config_write import write_private_file
+    from kiteboard.config.write import write_private_file
 
     data = _load()
     data["theme"] = name

@@ -1,5 +1,5 @@
 """Reading the config file: TOML syntax, then each key's type and range, with the
-line of every mistake (`config_lines`). Unknown keys become warnings.
+line of every mistake (`lines.py`). Unknown keys become warnings.
 
 `load_settings` (config.py) combines what this reads with the environment.
 """
@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kiteboard.config_errors import ConfigError
-from kiteboard.config_lines import Key, dotted, line_of
-from kiteboard.config_token import token_problem
+from kiteboard.config.errors import ConfigError
+from kiteboard.config.lines import Key, dotted, line_of
+from kiteboard.config.token import token_problem
 
 TOP_KEYS = ("default_profile", "theme", "refresh_interval", "store", "keymap", "profiles")
 PROFILE_KEYS = ("base_url", "token", "token_command", "default_space", "space_keys")

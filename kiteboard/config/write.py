@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiteboard.config_lines import dotted, key_lines
+from kiteboard.config.lines import dotted, key_lines
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"kiteboard: {error}", file=sys.stderr)
         return 2
 
-    from kiteboard import preferences
+    from kiteboard.config import preferences
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.ui.connect import demo_connector, live_connector, remembered_store
     from kiteboard.ui.session import Session
