@@ -23,8 +23,8 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"kiteboard: {error}", file=sys.stderr)
         return 2
 
-    from kiteboard.config import preferences
     from kiteboard.app import AppOptions, KiteboardApp
+    from kiteboard.config import preferences
     from kiteboard.ui.connect import demo_connector, live_connector, remembered_store
     from kiteboard.ui.session import Session
 
