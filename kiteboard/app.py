@@ -41,6 +41,7 @@ class AppOptions:
     # Called with a theme name when the person picks one (issue 6 remembers it).
     on_theme_change: Callable[[str], None] | None = None
     notices: tuple[str, ...] = ()  # e.g. config warnings, shown once on start
+    reconnect_delay: float = 2.0  # first wait before connecting again (doubles to 60 s)
 
 
 def own_bindings(cls: type) -> list[BindingType]:
@@ -82,6 +83,8 @@ class KiteboardApp(App[int]):
         self.clock = self.options.clock
         self.current_space: SpaceRow | None = None
         self._wanted_space = self.options.space
+        self._offline_since: float | None = None  # connecting failed; retried with backoff
+        self._reconnect_delay = self.options.reconnect_delay
         if self.options.keymap:
             self.set_keymap(dict(self.options.keymap))
         if self.options.theme and self.options.theme in self.available_themes:
@@ -198,6 +201,7 @@ class KiteboardApp(App[int]):
             self.notify(text, title=title, severity="error")
 
     def on_connected(self, message: Connected) -> None:
+        self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay
         from kiteboard.ui.screens.board import BoardScreen
         from kiteboard.ui.screens.connecting import ConnectingScreen
 
@@ -215,9 +219,18 @@ class KiteboardApp(App[int]):
 
         if isinstance(self.screen, ConnectingScreen):
             self.screen.show_error(message.title, message.text, fatal=message.fatal)
-        else:
-            # A board from the store stays on screen; say why it is not fresh.
-            self.notify(message.text, title=message.title, severity="error", timeout=10)
+            return
+        # The board from the store stays on screen; the top bar says why it is not fresh,
+        # and connecting is tried again by itself (unless trying again cannot help).
+        self.notify(message.text, title=message.title, severity="error", timeout=10)
+        self._offline_since = self._offline_since or self.clock()
+        for screen in self.screen_stack:
+            show_offline = getattr(screen, "show_offline", None)
+            if show_offline is not None:
+                show_offline(self._offline_since, message.text)
+        if not message.fatal:
+            self.set_timer(self._reconnect_delay, self.connect)
+            self._reconnect_delay = min(60.0, self._reconnect_delay * 2)
 
     def on_store_event(self, message: StoreEvent) -> None:
         from kiteboard.ui.screens.space_picker import SpacePickerScreen

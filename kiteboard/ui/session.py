@@ -53,6 +53,7 @@ class Session:
         self.needs_token = needs_token
         self.store: Store | None = None
         self.engine: SyncEngine | None = None
+        self.connecting = False  # a connect is under way (the top bar says so)
         self._connection: Connection | None = None
         self._connected = asyncio.Event()
         self._subscribers: list[Callable[[Any], None]] = []
@@ -73,7 +74,11 @@ class Session:
             return
         if self._connect is None:
             raise RuntimeError("this session has no connector")
-        connection = await self._connect(self.open_store())
+        self.connecting = True
+        try:
+            connection = await self._connect(self.open_store())
+        finally:
+            self.connecting = False
         self._connection = connection
         self.store = connection.store
         self.engine = connection.engine

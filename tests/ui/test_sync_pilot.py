@@ -150,3 +150,32 @@ async def test_a_board_opened_before_its_columns_are_known_gets_them_with_the_cu
         assert app.focused.active
         await pilot.press("j")
         assert screen.board.columns[0].cards.cursor == 1
+
+
+async def test_offline_at_start_keeps_the_stored_board_says_so_and_reconnects(tmp_path):
+    from kiteboard.api.errors import NetworkError
+
+    state = build_demo_state(seed=1)
+    store = Store.open(tmp_path / "store.sqlite3")
+    fill_store(store, state)
+    real = demo_connector(state=state)
+    attempts = []
+
+    async def flaky(opened):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise NetworkError("connection refused")
+        return await real(opened)
+
+    session = Session(connect=flaky, open_store=lambda: store, refresh_interval=None)
+    options = AppOptions(space="KB", clock=fixed_clock, reconnect_delay=0.3)
+    app = KiteboardApp(session, options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("offline since"))
+        assert len(screen.model) == 60  # the stored board stays on screen
+        # Tried again by itself, and then fresh.
+        await wait_until(pilot, lambda: app.session.connected, tries=400)
+        await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("synced"))
+        assert len(attempts) == 2

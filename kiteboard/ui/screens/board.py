@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from kiteboard.store.rows import SyncStatus
 from kiteboard.ui.board_model import BoardModel
 from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card_list import CardList
@@ -54,7 +55,15 @@ class TopBar(Horizontal):
         if session.engine is not None:
             self.sync.set_status(session.engine.status(space_id))
         elif session.store is not None:
-            self.sync.set_status(session.store.sync_status(space_id), connecting=True)
+            self.sync.set_status(session.store.sync_status(space_id), connecting=session.connecting)
+
+    def show_offline(self, session: Session, space_id: str, since: float, why: str) -> None:
+        """Connecting failed: what the store holds, marked offline since `since`."""
+        stored = session.store.sync_status(space_id) if session.store else None
+        last = stored.last_synced_at if stored else None
+        self.sync.set_status(
+            SyncStatus("offline", last_synced_at=last, offline_since=since, message=why)
+        )
 
     def show_where(self, organization: str | None, space: SpaceRow) -> None:
         parts: list[tuple[str, str] | str] = []
@@ -202,6 +211,10 @@ class BoardScreen(Screen[None]):
         if first and self._ready:
             # Coalesce a burst of events (a backfill sends many) into one repaint.
             self.set_timer(0.1, self._apply_pending)
+
+    def show_offline(self, since: float, why: str) -> None:
+        if self._ready:
+            self.top_bar.show_offline(self.kiteboard.session, self.space.id, since, why)
 
     def show_sync_status(self) -> None:
         if not self._ready:

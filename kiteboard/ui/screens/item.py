@@ -63,6 +63,10 @@ class ItemScreen(Screen[None]):
         if self.item_id in item_ids:
             await self._show(keep_scroll=True)
 
+    def show_offline(self, since: float, why: str) -> None:
+        if hasattr(self, "top_bar"):
+            self.top_bar.show_offline(self.kiteboard.session, self.space.id, since, why)
+
     def handle_store_event(self, event: object) -> None:
         if not hasattr(self, "top_bar"):
             return  # not composed yet; on_mount reads the status

@@ -52,8 +52,9 @@ def describe_sync(status: SyncStatus | None, now: float, *, connecting: bool = F
             text += f" · synced {ago(now - status.last_synced_at)}"
         return text
     if state == "synced" and status.last_synced_at is not None:
-        return f"synced {ago(now - status.last_synced_at)}"
-    return "not synced yet"
+        text = f"synced {ago(now - status.last_synced_at)}"
+        return f"{text} · connecting…" if connecting else text
+    return "connecting…" if connecting else "not synced yet"
 
 
 class SyncState(Static):
