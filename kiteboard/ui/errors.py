@@ -20,7 +20,7 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
     if isinstance(error, errors.RateLimitedError):
         return ("Rate limited", "Kitemaker asks us to slow down; trying again shortly.", False)
     if isinstance(error, errors.NetworkError):
-        return ("Offline", f"Kitemaker cannot be reached: {message}", False)
+        return ("Offline", f"{message}. The board shows what was stored; retrying.", False)
     if isinstance(error, errors.KitemakerError):
         return ("Kitemaker error", message, False)
     return ("Unexpected error", f"{type(error).__name__}: {message}", False)
