@@ -725,3 +725,11 @@ def test_a_config_secret_is_accepted():
 
     client = KitemakerClient(BASE, Secret())  # type: ignore[arg-type]
     assert client._token.reveal() == TOKEN
+
+
+def test_a_short_token_is_scrubbed_only_where_it_stands_alone():
+    from kiteboard.api.answers import clean_text
+
+    assert clean_text("too many attempts", "t") == "too many attempts"
+    assert clean_text("token t rejected", "t") == "token *** rejected"
+    assert clean_text(f"bad key {TOKEN}.", TOKEN) == "bad key ***."

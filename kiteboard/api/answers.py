@@ -8,6 +8,7 @@ The token never reaches this module except to be scrubbed out of the server's te
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .errors import (
@@ -52,7 +53,9 @@ def clean_text(text: Any, token: str) -> str | None:
     if not isinstance(text, str):
         return None
     if token:
-        text = text.replace(token, "***")
+        # Only where it stands as a whole token: a short one (the emulator's "t") must
+        # not turn "attempts" into "a***emp***s".
+        text = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", "***", text)
     text = " ".join(text.split())
     if not text:
         return None
