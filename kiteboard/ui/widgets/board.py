@@ -39,14 +39,29 @@ def column_layout(width: int, count: int) -> tuple[int, int]:
 
 
 class ColumnHeader(Static):
-    """`In Progress        12` (or `3/12` while a filter hides some)."""
+    """`In Progress        12` (or `3/12` while a filter hides some).
 
-    def show(self, column: Column, width: int, filtered: bool) -> None:
+    Laid out when drawn, from the width the header really has: a width guessed
+    before layout (padding, scrollbars) would wrap the count onto a hidden line."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._name = ""
+        self._count = ""
+
+    def show(self, column: Column, filtered: bool) -> None:
         count = f"{len(column.cards)}/{column.total}" if filtered else str(column.total)
-        name = truncate(column.name, max(1, width - len(count) - 3))
-        gap = max(1, width - 2 - cell_len(name) - len(count))
+        if (column.name, count) != (self._name, self._count):
+            self._name, self._count = column.name, count
+            self.refresh()
+
+    def render(self) -> Content:
+        width = self.content_size.width or MIN_COLUMN_WIDTH
+        count = self._count
+        name = truncate(self._name, max(1, width - len(count) - 1))
+        gap = max(1, width - cell_len(name) - len(count))
         # Built as Content from plain strings: a status name is never parsed as markup.
-        self.update(Content.assemble((name, "bold"), " " * gap, (count, "dim")))
+        return Content.assemble((name, "bold"), " " * gap, (count, "dim"))
 
 
 class StatusColumn(Vertical):
@@ -63,7 +78,7 @@ class StatusColumn(Vertical):
     def show(self, column: Column, model: BoardModel) -> None:
         filtered = bool(model.filter_text)
         self.set_class(column.is_pseudo, "-pseudo")
-        self.header.show(column, self.size.width or MIN_COLUMN_WIDTH, filtered)
+        self.header.show(column, filtered)
         empty = "No matches" if filtered and column.total else "No items"
         self.cards.set_cards(column.cards, model.labels, model.space_key, empty_text=empty)
 
@@ -174,10 +189,6 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
                 column.styles.width = column_width
         if self.styles.padding.right != spare:
             self.styles.padding = (0, spare, 0, 0)
-        if self.model is not None:
-            filtered = bool(self.model.filter_text)
-            for widget, column in zip(columns, self.model.columns, strict=False):
-                widget.header.show(column, column_width, filtered)
         index = self.focused_index()
         if index is not None:
             self.call_after_refresh(
