@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from kiteboard.store.rows import SyncStatus
 from kiteboard.ui.board_model import BoardModel
+from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.safe_text import safe_line
@@ -75,7 +76,7 @@ class TopBar(Horizontal):
         self.where.update(Content.assemble(*parts))
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(BoardWritingActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="board.down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="board.up"),
