@@ -134,9 +134,19 @@ def test_the_board_screen_has_the_writing_keys() -> None:
         "L": "move_by(1)",
     }.items():
         assert actions[key] == [action]
-    for found in bindings.values():
-        for binding in found:
-            assert binding.id and binding.description
+    from kiteboard.ui.screens.forms.base import DraftForm
+    from kiteboard.ui.screens.forms.confirm import DiscardConfirm
+    from kiteboard.ui.screens.forms.labels import LabelPicker
+
+    ours = [
+        *BoardWritingActions.BINDINGS,
+        *DraftForm.BINDINGS,
+        *StatusPicker.BINDINGS,
+        *DiscardConfirm.BINDINGS,
+        *LabelPicker.BINDINGS,
+    ]
+    for binding in ours:
+        assert binding.id and binding.description  # remappable, listed in the help
 
 
 async def test_c_creates_an_item_in_the_focused_column(make_app, kitemaker) -> None:
@@ -298,20 +308,6 @@ async def test_writing_before_the_connection_says_so(store, monkeypatch) -> None
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert notes[-1][0] == "Not connected"
-
-
-@pytest.fixture(autouse=True)
-def _writing_board(monkeypatch):
-    """Until BoardScreen has BoardWritingActions among its bases, use a subclass that
-    does (the one-line integration is done at the end)."""
-    import kiteboard.ui.screens.board as board_module
-
-    if not issubclass(board_module.BoardScreen, BoardWritingActions):
-
-        class WritingBoard(BoardWritingActions, board_module.BoardScreen):
-            pass
-
-        monkeypatch.setattr(board_module, "BoardScreen", WritingBoard)
 
 
 async def test_moving_an_item_deleted_in_kitemaker_says_so_and_drops_the_card(
