@@ -327,18 +327,17 @@ async def test_moving_an_item_deleted_in_kitemaker_says_so_and_drops_the_card(
 
 
 async def test_the_writing_keys_work_on_the_narrow_detail_screen(make_app, kitemaker) -> None:
-    """ItemScreen (the detail at 80x24) can take the same base class."""
+    """At 80x24 Enter opens the item full screen; `a` and `m` work there too."""
     from kiteboard.ui.screens.item import ItemScreen
-
-    class WritingItemScreen(BoardWritingActions, ItemScreen):
-        pass
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         card = focused_list(app).cursor_card
-        await app.push_screen(WritingItemScreen(card.id, board_of(app).space))
-        await pilot.pause()
+        statuses = board_of(app).model.statuses
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ItemScreen)
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
@@ -346,5 +345,23 @@ async def test_the_writing_keys_work_on_the_narrow_detail_screen(make_app, kitem
         form.query_one("#body", TextArea).text = "from the detail screen"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert isinstance(app.screen, WritingItemScreen)
+        assert isinstance(app.screen, ItemScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusPicker)
+        await pilot.press("3")  # the third column, in one key
+        await settle(app, pilot)
+        assert isinstance(app.screen, ItemScreen)
     assert [c.body for c in kitemaker.state.comments_of(card.id)][-1] == "from the detail screen"
+    assert kitemaker.state.items[card.id].status_id == statuses[2].id
+
+
+async def test_the_status_picker_moves_with_j_and_k(make_app, kitemaker) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        card = focused_list(app).cursor_card
+        statuses = board_of(app).model.statuses
+        await pilot.press("m", "j", "j", "j", "k", "enter")
+        await settle(app, pilot)
+    assert kitemaker.state.items[card.id].status_id == statuses[2].id

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from kiteboard.ui.screens.board import TopBar
+from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.item_detail import ItemDetailView
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from kiteboard.store.rows import SpaceRow
 
 
-class ItemScreen(Screen[None]):
+class ItemScreen(BoardWritingActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Back", id="detail.close"),
     ]

@@ -22,6 +22,13 @@ class StatusPicker(ModalScreen[str | None]):
     CSS_PATH: ClassVar[str] = "forms.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.status.cancel"),
+        Binding("j", "cursor(1)", "Down", show=False, id="form.status.down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="form.status.up"),
+        # Triage at one key per card: the nth column, without moving the highlight.
+        *(
+            Binding(str(n), f"pick({n - 1})", f"Column {n}", show=False, id=f"form.status.{n}")
+            for n in range(1, 10)
+        ),
     ]
 
     def __init__(
@@ -35,14 +42,18 @@ class StatusPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = []
-        for status_id, name in self.statuses:
-            mark = "● " if status_id == self.current else "  "
+        for number, (status_id, name) in enumerate(self.statuses, start=1):
+            mark = "●" if status_id == self.current else " "
+            digit = f"{number} " if number <= 9 else "  "
             options.append(
-                Option(Content.assemble(mark, safe_line(name, max_chars=60)), id=status_id)
+                Option(
+                    Content.assemble((digit, "dim"), mark, " ", safe_line(name, max_chars=60)),
+                    id=status_id,
+                )
             )
         with Vertical(id="status-box") as box:
             box.border_title = Content(f"Move {safe_line(self.heading, max_chars=50)} to…")
-            box.border_subtitle = "enter move · esc cancel"
+            box.border_subtitle = "1-9 or enter move · esc cancel"
             yield OptionList(*options, id="status-options", compact=True)
 
     def on_mount(self) -> None:
@@ -56,6 +67,18 @@ class StatusPicker(ModalScreen[str | None]):
         event.stop()
         chosen = event.option.id
         self.dismiss(chosen if chosen != self.current else None)
+
+    def action_cursor(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if delta > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_pick(self, index: int) -> None:
+        if 0 <= index < len(self.statuses):
+            chosen = self.statuses[index][0]
+            self.dismiss(chosen if chosen != self.current else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
