@@ -49,6 +49,7 @@ from .models import (
     WorkItem,
 )
 from .retry import RetryPolicy, parse_retry_after
+from .secret import Secret
 
 log = logging.getLogger("kiteboard.api")
 
@@ -91,23 +92,6 @@ class ClientStats:
     requests: int = 0  # attempts sent (retries included)
     rate_limited: int = 0  # 429 answers seen
     retries: int = 0  # attempts that were retries
-
-
-class _Secret:
-    """Holds the token; shows up as <hidden> in every repr (vars(client) included)."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "<hidden>"
-
-    __str__ = __repr__
 
 
 class _Retry(Exception):
@@ -165,7 +149,7 @@ class KitemakerClient:
         reveal = getattr(token, "reveal", None)  # a config Secret is welcome as is
         self.base_url = str(base_url or self.DEFAULT_BASE_URL).rstrip("/")
         # Surrounding whitespace is a paste accident (a trailing newline), not the token.
-        self._token = _Secret((reveal() if callable(reveal) else str(token or "")).strip())
+        self._token = Secret((reveal() if callable(reveal) else str(token or "")).strip())
         self._transport = transport
         self._timeout = timeout
         self.max_in_flight = max_in_flight
