@@ -42,6 +42,9 @@ class AppOptions:
     on_theme_change: Callable[[str], None] | None = None
     notices: tuple[str, ...] = ()  # e.g. config warnings, shown once on start
     reconnect_delay: float = 2.0  # first wait before connecting again (doubles to 60 s)
+    # Called once, when the first screen with content (board, picker, an error, the
+    # first-run screen) has been painted: run.py resumes the garbage collector there.
+    on_started: Callable[[], None] | None = None
 
 
 def own_bindings(cls: type) -> list[BindingType]:
@@ -85,6 +88,7 @@ class KiteboardApp(App[int]):
         self._wanted_space = self.options.space
         self._offline_since: float | None = None  # connecting failed; retried with backoff
         self._reconnect_delay = self.options.reconnect_delay
+        self._started = False
         if self.options.keymap:
             self.set_keymap(dict(self.options.keymap))
         if self.options.theme and self.options.theme in self.available_themes:
@@ -93,15 +97,27 @@ class KiteboardApp(App[int]):
     # -- startup ---------------------------------------------------------------
     def on_mount(self) -> None:
         self.session.subscribe(lambda event: self.post_message(StoreEvent(event)))
+        # Whatever happens (a connect that takes long, a space-less organization),
+        # "started" comes within a few seconds.
+        self.set_timer(5.0, self._note_started)
         for notice in self.options.notices:
             self.notify(notice, title="Config", severity="warning", timeout=8)
         if self.session.needs_token:
             from kiteboard.ui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen(), self._first_run_done)
+            self.call_after_refresh(self._note_started)
             return
         # Outside the mount's batch update: a frame drawn inside it is thrown away.
         self.call_later(self._start)
+
+    def _note_started(self) -> None:
+        """The first screen with content is painted (called once)."""
+        if self._started:
+            return
+        self._started = True
+        if self.options.on_started is not None:
+            self.options.on_started()
 
     def _start(self) -> None:
         self._show_from_store()
@@ -130,8 +146,10 @@ class KiteboardApp(App[int]):
         space = find_space(spaces, wanted)
         if space is not None:
             self.open_board(space)
+            self.call_after_refresh(self._note_started)
         elif spaces:
             self.open_picker(can_cancel=False)
+            self.call_after_refresh(self._note_started)
         else:
             from kiteboard.ui.screens.connecting import ConnectingScreen
 
@@ -217,6 +235,7 @@ class KiteboardApp(App[int]):
     def on_connect_failed(self, message: ConnectFailed) -> None:
         from kiteboard.ui.screens.connecting import ConnectingScreen
 
+        self.call_after_refresh(self._note_started)
         if isinstance(self.screen, ConnectingScreen):
             self.screen.show_error(message.title, message.text, fatal=message.fatal)
             return

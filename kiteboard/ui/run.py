@@ -7,10 +7,32 @@ Textual. The client (httpx, pydantic) is built by the Session's connector in a w
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+from typing import Any
+
+
+def _resume_gc(app: Any) -> None:
+    """The first screen is painted. What startup built (modules, classes, widgets, the
+    board) is set aside from the collector's scans while the app settles (connecting,
+    the first sync), then handed back to it, so that a board replaced later is freed."""
+    gc.freeze()
+    gc.enable()
+    app.set_timer(30.0, gc.unfreeze)
 
 
 def run_app(args: argparse.Namespace) -> int:
+    # Startup allocates some 60,000 objects that live as long as the app; the cyclic
+    # collector would scan them again and again (~40 ms before the first paint, twice
+    # what a minimal Textual app spends). Refcounting still frees everything acyclic.
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from kiteboard.config import ConfigError, load_settings
 
     try:
@@ -72,6 +94,7 @@ def run_app(args: argparse.Namespace) -> int:
             theme=preferences.startup_theme(settings),
             on_theme_change=remember,
             notices=tuple(settings.warnings),
+            on_started=lambda: _resume_gc(app),
         ),
     )
     app.run()
