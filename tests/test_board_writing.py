@@ -165,6 +165,8 @@ async def test_c_creates_an_item_in_the_focused_column(make_app, kitemaker) -> N
         await settle(app, pilot)
         assert isinstance(app.screen, BoardScreen)
         assert "Typo in footer" in column_titles(app, status_id)
+        # The new card is under the cursor, in its column.
+        assert focused_list(app).cursor_card.title == "Typo in footer"
     (item,) = kitemaker.titled("Typo in footer")
     assert item.status_id == status_id
 

@@ -102,6 +102,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self.model: BoardModel | None = None
         self._pending: set[str] | None = None  # ids changed since the last reload
         self._reload_all = False
+        self._reveal_id: str | None = None  # a card to put the cursor on once it shows
         self._pane_open = False
         # Until on_mount is done, events are only noted (the data read in compose may
         # already be older than them): they are applied once the board is on screen.
@@ -166,6 +167,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self.model = model
         await self.board.show(model)
         self._update_info()
+        self._reveal()
 
     async def _apply_pending(self) -> None:
         pending, reload_all = self._pending, self._reload_all
@@ -186,7 +188,25 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             self.model.set_cards(cards.values())
             await self.board.show(self.model)
             self._update_info()
+        self._reveal()
         await self._refresh_detail(pending)
+
+    def reveal_card(self, item_id: str) -> None:
+        """Put the cursor on `item_id` (e.g. the item just created) as soon as the board
+        shows it: at once if it does already, else after the sync's event arrives."""
+        self._reveal_id = item_id
+        self._reveal()
+
+    def _reveal(self) -> None:
+        item_id = self._reveal_id
+        if item_id is None or self.model is None:
+            return
+        for index, column in enumerate(self.board.columns):
+            if column.cards.select_id(item_id):
+                self._reveal_id = None
+                self.board.focus_column(index)
+                self.call_after_refresh(self._update_info)
+                return
 
     def handle_store_event(self, event: Any) -> None:
         """Called by the app for every sync event; cheap, the work is coalesced."""

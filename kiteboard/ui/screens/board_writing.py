@@ -132,7 +132,13 @@ class BoardWritingActions(Screen[None]):
         form = WorkItemForm(
             store, writer, space_id=self.space.id, status_id=self._focused_status_id()
         )
-        self.app.push_screen(form)
+        self.app.push_screen(form, self._created)
+
+    def _created(self, item_id: str | None) -> None:
+        # The new card is where the person looks next: on the board, under the cursor.
+        reveal = getattr(self, "reveal_card", None)
+        if item_id and reveal is not None:
+            reveal(item_id)
 
     def action_edit_item(self) -> None:
         writing = self._writing()
