@@ -8,6 +8,7 @@ or space picker), then connect in a worker; sync events come back as messages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ from textual.binding import Binding, BindingType
 
 from kiteboard.ui.messages import Connected, ConnectFailed, StoreEvent
 from kiteboard.ui.session import Session
+from kiteboard.ui.settings_actions import SettingsActions
 
 if TYPE_CHECKING:
+    from kiteboard.config import Settings
     from kiteboard.store.rows import SpaceRow
 
 LAST_SPACE_KEY = "ui.last_space"
@@ -40,6 +43,7 @@ class AppOptions:
     connect: bool = True  # False: show the store only (screenshots of a warm store)
     # Called with a theme name when the person picks one (issue 6 remembers it).
     on_theme_change: Callable[[str], None] | None = None
+    settings: Settings | None = None  # the config: profile switcher, [keymap] check
     notices: tuple[str, ...] = ()  # e.g. config warnings, shown once on start
     reconnect_delay: float = 2.0  # first wait before connecting again (doubles to 60 s)
     # Called once, when the first screen with content (board, picker, an error, the
@@ -68,13 +72,15 @@ def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
     return next((space for space in spaces if space.name.casefold() == folded), None)
 
 
-class KiteboardApp(App[int]):
+class KiteboardApp(SettingsActions, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kiteboard"
     ENABLE_COMMAND_PALETTE = False  # a palette over spaces/items/actions comes later
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "switch_space", "Spaces", id="app.spaces"),
+        Binding("ctrl+t", "pick_theme", "Theme", show=False, id="app.theme"),
+        Binding("ctrl+p", "pick_profile", "Profile", show=False, id="app.profile"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -342,9 +348,28 @@ class KiteboardApp(App[int]):
             dict(self.options.keymap),
         )
 
-    def watch_theme(self, theme: str) -> None:
-        if self.options.on_theme_change is not None and self.is_running:
-            self.options.on_theme_change(theme)
+    async def show_session(self, session: Session, *, space: str | None) -> None:
+        """Show another account (the profile switcher): `session` is connected; open
+        `space`, else the last space opened there, else the space picker."""
+        stopped = [
+            *self.workers.cancel_group(self, "connect"),
+            *self.workers.cancel_group(self, "sync"),
+            *self.workers.cancel_group(self, "refresh"),
+        ]
+        if stopped:  # (an empty list would mean: wait for every worker, this one too)
+            with contextlib.suppress(Exception):  # they were cancelled: that is all
+                await self.workers.wait_for_complete(stopped)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        old, self.session = self.session, session
+        self.current_space, self._wanted_space = None, space
+        self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay
+        session.subscribe(lambda event: self.post_message(StoreEvent(event)))
+        await old.aclose()
+        if session.store is not None and not session.store.spaces():
+            self.open_picker(can_cancel=False)  # an organization without spaces
+        else:
+            self._show_from_store()
 
     async def on_unmount(self) -> None:
         await self.session.aclose()

@@ -47,7 +47,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.config import preferences
-    from kiteboard.ui.connect import demo_connector, live_connector, remembered_store
+    from kiteboard.ui.connect import demo_connector
+    from kiteboard.ui.profiles import live_session
     from kiteboard.ui.session import Session
 
     if args.demo:
@@ -56,32 +57,12 @@ def _run(args: argparse.Namespace) -> int:
         )
     else:
         try:
-            token = settings.token  # may run the profile's token_command
+            session = live_session(settings)  # may run the profile's token_command
         except ConfigError as error:
             if type(error).__name__ != "MissingTokenError":
                 print(f"kiteboard: {error}", file=sys.stderr)
                 return 3
             session = Session(connect=None, needs_token=True)
-        else:
-            store_path = remembered_store(settings.base_url) if settings.store_enabled else None
-
-            def open_store():  # type: ignore[no-untyped-def]
-                if store_path is None:
-                    return None
-                from kiteboard.store.db import Store
-
-                return Store.open(store_path)
-
-            session = Session(
-                connect=live_connector(
-                    settings.base_url,
-                    token.reveal,
-                    space_keys=settings.space_keys,
-                    store_enabled=settings.store_enabled,
-                ),
-                open_store=open_store,
-                refresh_interval=settings.refresh_interval,
-            )
 
     def remember(theme: str) -> None:
         preferences.remember_theme(theme, settings)
@@ -93,6 +74,7 @@ def _run(args: argparse.Namespace) -> int:
             keymap=settings.keymap,
             theme=preferences.startup_theme(settings),
             on_theme_change=remember,
+            settings=settings,
             notices=tuple(settings.warnings),
             on_started=lambda: _resume_gc(app),
         ),

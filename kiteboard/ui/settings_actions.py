@@ -1,0 +1,121 @@
+"""SettingsActions: what the app does with the person's settings, as a base class of
+the app.
+
+    class KiteboardApp(SettingsActions, App[int]): ...
+
+- ctrl+t (app.theme) opens the theme picker; the theme kept is remembered through
+  `AppOptions.on_theme_change` (only then: never at start, never while previewing).
+- ctrl+p (app.profile) opens the profile switcher; the chosen profile's account is
+  connected first, then shown (`KiteboardApp.show_session`); a failure keeps the
+  current one and says why.
+- At start, [keymap] ids that name no binding are warned about.
+
+The bindings themselves are in KiteboardApp.BINDINGS, with the app's others. The
+screens are imported when first opened: nothing here is on the first paint's path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+
+if TYPE_CHECKING:
+    from kiteboard.app import AppOptions
+    from kiteboard.config import Settings
+    from kiteboard.ui.session import Session
+
+
+class SettingsActions(App[int]):
+    options: AppOptions
+    session: Session
+    _switched_settings: Settings | None = None  # after a profile switch
+    _switching_to: str | None = None  # a profile being connected to
+
+    @property
+    def settings(self) -> Settings | None:
+        """The settings of the profile in use (None when the app was given none)."""
+        return self._switched_settings or self.options.settings
+
+    # Textual calls the Mount handler of every class of the app, this one included.
+    def on_mount(self) -> None:
+        settings = self.settings
+        if settings is not None and settings.keymap:
+            self.check_keymap(settings)
+
+    @work(group="keymap", exit_on_error=False)
+    async def check_keymap(self, settings: Settings) -> None:
+        """Warn about [keymap] ids that match no binding (typos)."""
+        from kiteboard.config import unknown_keymap_ids
+        from kiteboard.ui.binding_ids import binding_ids
+
+        # Finding every id imports every screen: in a thread, after the first paint.
+        known = await asyncio.to_thread(binding_ids)
+        for warning in unknown_keymap_ids(settings, known):
+            self.notify(warning, title="Config", severity="warning", timeout=8, markup=False)
+
+    # -- theme -------------------------------------------------------------------------
+    def action_pick_theme(self) -> None:
+        from kiteboard.ui.screens.theme_picker import ThemePickerScreen
+
+        if not isinstance(self.screen, ThemePickerScreen):
+            self.push_screen(ThemePickerScreen(), self._theme_kept)
+
+    def _theme_kept(self, theme: str | None) -> None:
+        if theme is not None and self.options.on_theme_change is not None:
+            self.options.on_theme_change(theme)
+
+    # -- profile -----------------------------------------------------------------------
+    def action_pick_profile(self) -> None:
+        from kiteboard.ui.screens.profile_picker import ProfilePickerScreen
+
+        if not isinstance(self.screen, ProfilePickerScreen):
+            picker = ProfilePickerScreen(self.settings, demo=self.session.demo)
+            self.push_screen(picker, self._profile_chosen)
+
+    def _profile_chosen(self, name: str | None) -> None:
+        if name is None:
+            return
+        if self._switching_to is not None:
+            self.notify(
+                f"Still connecting to profile {self._switching_to}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.switch_profile(name)
+
+    @work(group="profile", exit_on_error=False)
+    async def switch_profile(self, name: str) -> None:
+        """Connect to profile `name`'s account, then show it; on failure stay."""
+        from kiteboard.ui.profiles import connect_profile, describe_switch_error
+        from kiteboard.ui.widgets.safe_text import safe_line
+
+        settings = self.settings
+        if settings is None:
+            return
+        self._switching_to = name
+        self.notify(f"Connecting to profile {name}…", title="Profile", markup=False)
+        try:
+            chosen, session = await connect_profile(settings, name)
+        except Exception as error:
+            self.notify(
+                describe_switch_error(error, name),
+                title=f"Still on profile {settings.profile}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+        finally:
+            self._switching_to = None
+        self._switched_settings = chosen
+        await self.show_session(session, space=chosen.default_space)
+        organization = session.store.organization() if session.store else None
+        where = f" ({safe_line(organization.name, max_chars=60)})" if organization else ""
+        self.notify(f"Profile {name}{where}", title="Profile", markup=False)
+
+    async def show_session(self, session: Session, *, space: str | None) -> None:
+        raise NotImplementedError  # KiteboardApp's
