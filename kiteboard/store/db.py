@@ -218,7 +218,7 @@ class Store(SyncWrites):
             status_name=status[0] if status else sent_status.get("name"),
             space_name=space.name if space else None,
             space_key=space.key if space else None,
-            labels=labels,
+            labels=tuple(labels),
         )
 
     def comments(self, item_id: str) -> list[CommentRow]:

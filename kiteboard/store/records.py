@@ -1,21 +1,22 @@
 """What the sync engine hands the store to write, and the per-space sync bookkeeping.
 
-Plain dataclasses: the conversion from the API's pydantic models happens in
-convert.py (duck-typed), so the store itself never imports pydantic.
+Plain records (NamedTuples, cheap to define and to build; see rows.py): the conversion
+from the API's pydantic models happens in convert.py (duck-typed), so the store itself
+never imports pydantic.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 # Label ids are joined with the ASCII unit separator in one column: cheaper to read for
 # 5,000 cards than JSON, and no id from the API contains it.
 LABEL_SEP = "\x1f"
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRecord:
+class ItemRecord(NamedTuple):
     """A full work item, ready to write."""
 
     id: str
@@ -31,8 +32,7 @@ class ItemRecord:
     body_json: str  # the item as the server sent it (camelCase), for the detail pane
 
 
-@dataclass(frozen=True, slots=True)
-class CommentRecord:
+class CommentRecord(NamedTuple):
     id: str
     item_id: str
     space_id: str | None
