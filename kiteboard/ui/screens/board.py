@@ -118,10 +118,8 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self.model = self._read_model()
         with Horizontal(id="board-area"):
             yield Board(self.model, id="board")
-        filter_input = Input(placeholder="Filter by title, number or label", id="filter")
-        filter_input.display = False
-        filter_input.can_focus = False  # hidden: Textual must not give it the focus
-        yield filter_input
+        # The filter field is mounted by the first `/` (see filter_input): the first
+        # frame does not show it, and mounting and styling it costs ~5 ms.
         yield Footer()
 
     @property
@@ -130,7 +128,20 @@ class BoardScreen(BoardWritingActions, Screen[None]):
 
     @property
     def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
+        """The filter field, mounted (hidden) when first asked for. Mounting registers
+        it at once, so it can take the focus and the keys typed right after `/`."""
+        found = self._filter_field()
+        if found is not None:
+            return found
+        filter_input = Input(placeholder="Filter by title, number or label", id="filter")
+        filter_input.display = False
+        filter_input.can_focus = False  # hidden: Textual must not give it the focus
+        self.mount(filter_input, before=self.query_one(Footer))
+        return filter_input
+
+    def _filter_field(self) -> Input | None:
+        found = self.query("#filter").results(Input)
+        return next(found, None)
 
     async def on_mount(self) -> None:
         await self.reload(read=False)  # read in compose
@@ -308,9 +319,12 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self.kiteboard.refresh_space(self.space.id)
 
     async def action_back(self) -> None:
+        filter_field = self._filter_field()
         if self._pane_open:
             await self.close_pane()
-        elif self.filter_input.has_focus or (self.model and self.model.filter_text):
+        elif (filter_field is not None and filter_field.has_focus) or (
+            self.model and self.model.filter_text
+        ):
             await self.clear_filter()
 
     async def action_open(self) -> None:
@@ -341,9 +355,10 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self._focus_board()
 
     async def clear_filter(self) -> None:
-        self.filter_input.value = ""
-        self.filter_input.display = False
-        self.filter_input.can_focus = False
+        if (filter_input := self._filter_field()) is not None:
+            filter_input.value = ""
+            filter_input.display = False
+            filter_input.can_focus = False
         if self.model is not None:
             self.model.set_filter("")
             await self.board.show(self.model)
