@@ -13,8 +13,9 @@ from kiteboard.ui.widgets.card import CARD_HEIGHT
 from tests.ui.demo_store import fill_store, fixed_clock
 
 
-async def wait_until(pilot, condition, *, tries: int = 200) -> None:
-    """Let the app run until `condition()` holds (bounded: fails instead of hanging)."""
+async def wait_until(pilot, condition, *, tries: int = 3000) -> None:
+    """Let the app run until `condition()` holds. The bound only turns a hang into a
+    failure (a minute): it is no timing assertion, so a loaded CI machine passes too."""
     for _ in range(tries):
         if condition():
             return
@@ -121,13 +122,13 @@ async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):
     )
     app = KiteboardApp(session, AppOptions(space="Growth", clock=fixed_clock))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SpaceKeyScreen), tries=400)
+        await wait_until(pilot, lambda: isinstance(app.screen, SpaceKeyScreen))
         assert "Growth" in str(app.screen.query_one("#space-key-text").render())
         await pilot.press(*"gro", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
         screen = app.screen
         await wait_until(pilot, lambda: screen.model is not None and len(screen.model) > 100)
-        await wait_until(pilot, lambda: screen.model.loading_count == 0, tries=500)
+        await wait_until(pilot, lambda: screen.model.loading_count == 0)
         assert screen.space.key == "GRO"
 
 
@@ -176,6 +177,6 @@ async def test_offline_at_start_keeps_the_stored_board_says_so_and_reconnects(tm
         await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("offline since"))
         assert len(screen.model) == 60  # the stored board stays on screen
         # Tried again by itself, and then fresh.
-        await wait_until(pilot, lambda: app.session.connected, tries=400)
+        await wait_until(pilot, lambda: app.session.connected)
         await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("synced"))
         assert len(attempts) == 2
