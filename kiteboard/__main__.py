@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run against a built-in emulator with demo data (no account needed)",
     )
+    parser.add_argument(
+        "--reset-demo",
+        action="store_true",
+        help="run the demo from its original data (it keeps your changes between runs)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     emulator = commands.add_parser(

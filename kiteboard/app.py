@@ -136,9 +136,11 @@ class KiteboardApp(SettingsActions, App[int]):
         if choice != "demo":
             self.exit(0)
             return
-        from kiteboard.ui.connect import demo_connector
+        from kiteboard.ui.demo_world import demo_source
 
-        self.session.use_connector(demo_connector(), demo=True)
+        settings = self.options.settings
+        connect, open_store = demo_source(keep=settings is None or settings.store_enabled)
+        self.session.use_connector(connect, demo=True, open_store=open_store)
         self._show_from_store()
         self.connect()
 

@@ -31,10 +31,13 @@ def demo_connector(
     clock: Callable[[], float] | None = None,
     store_dir: Path | None = None,
     state: Any = None,
+    journal: Path | None = None,
 ) -> Connector:
     """The in-process emulator with demo data, a fresh store in a temporary folder
     (removed on close, unless `store_dir` is given): no account, no network.
-    Tests pass their own emulator `state` (to change it under the app's feet)."""
+    Tests pass their own emulator `state` (to change it under the app's feet).
+    `journal`: the writes of earlier runs are replayed from it and the new ones kept
+    there (the demo world kept between runs: demo_world.py)."""
 
     async def connect(store: Store | None) -> Connection:
         from kiteboard.api import KitemakerClient
@@ -52,6 +55,14 @@ def demo_connector(
             store = Store.open(folder / "demo.sqlite3")
         demo = state if state is not None else build_demo_state(seed=seed, items=items)
         emulator = Emulator(demo, token=DEMO_TOKEN)
+        if journal is not None:
+            from kiteboard.ui.demo_world import JournalDropped, journaled
+
+            try:
+                journaled(emulator, journal)
+            except JournalDropped:  # replayed in part: start again from the demo data
+                emulator = Emulator(build_demo_state(seed=seed, items=items), token=DEMO_TOKEN)
+                journaled(emulator, journal)
         client = KitemakerClient(DEMO_BASE_URL, DEMO_TOKEN, transport=EmulatorTransport(emulator))
         engine_options = {} if clock is None else {"clock": clock}
         engine = SyncEngine(client, store, **engine_options)

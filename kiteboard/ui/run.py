@@ -47,13 +47,17 @@ def _run(args: argparse.Namespace) -> int:
 
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.config import preferences
-    from kiteboard.ui.connect import demo_connector
     from kiteboard.ui.profiles import live_session
     from kiteboard.ui.session import Session
 
-    if args.demo:
-        session = Session(
-            connect=demo_connector(), demo=True, refresh_interval=settings.refresh_interval
+    reset_demo = getattr(args, "reset_demo", False)
+    if args.demo or reset_demo:
+        from kiteboard.ui.demo_world import demo_session
+
+        session = demo_session(
+            reset_world=reset_demo,
+            keep=settings.store_enabled,
+            refresh_interval=settings.refresh_interval,
         )
     else:
         try:

@@ -97,9 +97,17 @@ class Session:
         if self.engine is not None:
             self._unsubscribe.append(self.engine.subscribe(callback))
 
-    def use_connector(self, connect: Connector, *, demo: bool) -> None:
+    def use_connector(
+        self,
+        connect: Connector,
+        *,
+        demo: bool,
+        open_store: Callable[[], Store | None] | None = None,
+    ) -> None:
         """Switch to another source before connecting (the first-run screen's demo)."""
         self._connect = connect
+        if open_store is not None:
+            self._open_store = open_store
         self.demo = demo
         self.needs_token = False
 
