@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kiteboard.store.db import Store
     from kiteboard.store.sync import SyncEngine
 
 
-@dataclass
-class Connection:
+class Connection(NamedTuple):
     """What a connector builds: the engine (and maybe the store, when the store's file
     could only be chosen once the organization was known)."""
 
