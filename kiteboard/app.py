@@ -108,7 +108,7 @@ class KiteboardApp(SettingsActions, App[int]):
         # "started" comes within a few seconds.
         self.set_timer(5.0, self._note_started)
         for notice in self.options.notices:
-            self.notify(notice, title="Config", severity="warning", timeout=8)
+            self.notify(notice, title="Config", severity="warning", timeout=8, markup=False)
         if self.session.needs_token:
             from kiteboard.ui.screens.first_run import FirstRunScreen
 
