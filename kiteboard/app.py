@@ -63,14 +63,10 @@ def own_bindings(cls: type) -> list[BindingType]:
 
 
 def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
-    """A space by id, key or name (case-insensitive)."""
-    if not wanted:
-        return None
-    folded = wanted.casefold()
-    for space in spaces:
-        if wanted == space.id or (space.key or "").casefold() == folded:
-            return space
-    return next((space for space in spaces if space.name.casefold() == folded), None)
+    """A space by id, name or key, as `kiteboard sync --space` finds it."""
+    from kiteboard.store.space_lookup import match_space
+
+    return match_space(spaces, wanted, lambda space: space.key) if wanted else None
 
 
 class KiteboardApp(SettingsActions, App[int]):
