@@ -21,7 +21,6 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from kiteboard.store.write_results import NeedsRetry, Refused, Saved
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -222,6 +221,9 @@ class BoardWritingActions(Screen[None]):
         card = store.card(item_id)
         reference = self._reference(card) if card is not None else "The item"
         result = await writer.move_item(item_id, status_id)
+        # Here, not at the top: the board's first paint does not need it (~5 ms).
+        from kiteboard.store.write_results import NeedsRetry, Refused, Saved
+
         if isinstance(result, Saved):
             if result.note:
                 self.notify(result.note, title=reference, markup=False)

@@ -29,10 +29,15 @@ MIN_COLUMN_WIDTH = 26
 MAX_COLUMN_WIDTH = 48
 
 
+def visible_columns(width: int, count: int) -> int:
+    """How many of `count` columns fit side by side in `width` cells."""
+    return max(1, min(count, width // MIN_COLUMN_WIDTH))
+
+
 def column_layout(width: int, count: int) -> tuple[int, int]:
     """(column width, spare cells) for `count` columns in `width` cells: whole columns
     only; what is left over becomes padding, not a sliver of the next column."""
-    visible = max(1, min(count, width // MIN_COLUMN_WIDTH))
+    visible = visible_columns(width, count)
     column_width = min(MAX_COLUMN_WIDTH, width // visible)
     spare = width - visible * column_width if count > visible else 0
     return column_width, spare
@@ -98,10 +103,13 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         self._column_ids: list[str] = [column.id for column in model.columns] if model else []
 
     def compose(self) -> ComposeResult:
-        # Sized for the terminal from the start, so that the first frame is final.
-        column_width, spare = column_layout(self.app.size.width, len(self._column_ids))
+        # Sized for the terminal from the start, so that the first frame is final. Only
+        # the columns that frame shows are composed: each costs some 10 ms to mount and
+        # style, and the ones out of view are mounted just after it (see `show`).
+        width = self.app.size.width
+        column_width, spare = column_layout(width, len(self._column_ids))
         self.styles.padding = (0, spare, 0, 0)
-        for column_id in self._column_ids:
+        for column_id in self._column_ids[: visible_columns(width, len(self._column_ids))]:
             column = StatusColumn(column_id)
             column.styles.width = column_width
             yield column
@@ -120,11 +128,41 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         async with self._showing:  # a rebuild awaits: keep two updates from interleaving
             self.model = model
             ids = [column.id for column in model.columns]
-            if ids != [column.column_id for column in self.columns]:
+            mounted = [column.column_id for column in self.columns]
+            if mounted and len(mounted) < len(ids) and ids[: len(mounted)] == mounted:
+                # Columns out of view are still to come (composed lazily, or statuses
+                # added at the end): they are mounted after the next frame.
+                self._column_ids = ids
+                self.call_after_refresh(self._mount_missing)
+            elif ids != mounted:
                 await self._rebuild(ids)
             # (strict=False: while the app shuts down the new columns are not mounted.)
             for widget, column in zip(self.columns, model.columns, strict=False):
                 widget.show(column, model)
+
+    async def mount_missing(self) -> None:
+        """Mount the columns not mounted yet (at once: a key moves to one of them)."""
+        if len(self.columns) < len(self._column_ids):
+            await self._mount_missing()
+
+    async def _mount_missing(self) -> None:
+        """Mount the columns after the ones on screen, where no frame waits for them."""
+        async with self._showing:
+            model, mounted = self.model, self.columns
+            ids = [column.id for column in model.columns] if model else []
+            if not model or len(mounted) >= len(ids) or not self.is_attached:
+                return
+            if [column.column_id for column in mounted] != ids[: len(mounted)]:
+                return  # a rebuild is on its way
+            column_width, _ = column_layout(self.region.width or self.app.size.width, len(ids))
+            new = [StatusColumn(column_id) for column_id in ids[len(mounted) :]]
+            for column in new:
+                column.styles.width = column_width
+            await self.mount_all(new)
+            for widget, column in zip(new, model.columns[len(mounted) :], strict=False):
+                widget.show(column, model)
+            self._size_columns()
+        self.post_message(self.Rebuilt())
 
     async def _rebuild(self, ids: list[str]) -> None:
         """The columns changed (a status added or removed, the loading column done)."""
@@ -169,7 +207,15 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
             column.cards.set_active(position == index)
         # At once (not `focus()`, which waits its turn): the next key goes here.
         self.screen.set_focus(columns[index].cards, scroll_visible=False)
-        self.scroll_to_widget(columns[index], animate=False, immediate=True)
+        if columns[index].region:
+            self.scroll_to_widget(columns[index], animate=False, immediate=True)
+        else:  # mounted a moment ago and not laid out yet
+            self.call_after_refresh(self._scroll_to_focused)
+
+    def _scroll_to_focused(self) -> None:
+        index = self.focused_index()
+        if index is not None and index < len(self.columns):
+            self.scroll_to_widget(self.columns[index], animate=False, immediate=True)
 
     # -- sizing ------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
@@ -182,18 +228,14 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
             width = self.region.width  # padding included: it is recomputed here
         if not columns or not width:
             return
-        column_width, spare = column_layout(width, len(columns))
+        column_width, spare = column_layout(width, max(len(columns), len(self._column_ids)))
         for column in columns:
             # Only real changes: a width set again would cost a layout pass.
             if column.styles.width is None or column.styles.width.value != column_width:
                 column.styles.width = column_width
         if self.styles.padding.right != spare:
             self.styles.padding = (0, spare, 0, 0)
-        index = self.focused_index()
-        if index is not None:
-            self.call_after_refresh(
-                self.scroll_to_widget, columns[index], animate=False, immediate=True
-            )
+        self.call_after_refresh(self._scroll_to_focused)
 
     def hidden_columns(self) -> tuple[int, int]:
         """How many columns are out of view on the left and on the right."""
@@ -204,4 +246,5 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         column_width = int(width.value) if width is not None else MIN_COLUMN_WIDTH
         first = round(self.scroll_x) // max(1, column_width)
         shown = max(1, self.region.width // max(1, column_width))
-        return first, max(0, len(columns) - first - shown)
+        total = max(len(columns), len(self._column_ids))  # some may not be mounted yet
+        return first, max(0, total - first - shown)
