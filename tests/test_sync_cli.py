@@ -72,7 +72,7 @@ def test_a_first_sync_then_a_second_that_is_already_up_to_date(world, monkeypatc
 
 def test_a_space_named_by_its_key_on_the_very_first_run(world, monkeypatch):
     # Keys are not in /metadata/spaces: the command learns them from comments first.
-    _, emulator, base_url = world
+    _, _emulator, base_url = world
     code, out = sync(monkeypatch, "--base-url", base_url, "--space", "PLAT")
     assert code == 0, out
     assert "Platform: 150 of 150 items" in out

@@ -96,7 +96,7 @@ async def test_filter_by_title_number_and_label(make_app):
         assert all(bug in c.label_ids or "bug" in c.title.lower() for c in shown)
         await pilot.press("enter")  # keep the filter, back to the board
         assert isinstance(app.focused, CardList)
-        assert "bug" in str(screen.top_bar.info.render())
+        assert "bug" in screen.top_bar.info.plain
         await pilot.press("escape")  # clears it
         assert sum(len(c.cards) for c in screen.model.columns) == total
         # By number and by reference.
@@ -234,3 +234,23 @@ async def test_filter_typed_quickly_after_slash_keeps_every_letter(make_app):
         await pilot.pause()
         assert app.screen.filter_input.value == "data"
         assert app.screen.model.filter_text == "data"
+
+
+async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(make_app):
+    """The first frame holds only the columns that fit (3 of KB's 5 at 80 cells); the
+    others follow it, and `l` typed before they are mounted still gets to them."""
+    from textual import events
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(4):  # queued at once, before the board has settled
+            app.post_message(events.Key("l", "l"))
+        await pilot.pause()
+        screen = app.screen
+        board = screen.board
+        assert [c.column_id for c in board.columns] == [c.id for c in screen.model.columns]
+        assert focused_list(app).column_id == screen.model.columns[-1].id
+        assert board.hidden_columns() == (2, 0)
+        await pilot.press("h", "h", "h", "h")
+        assert focused_list(app).column_id == screen.model.columns[0].id
+        assert board.hidden_columns() == (0, 2)

@@ -99,7 +99,7 @@ async def test_demo_from_an_empty_store_connects_and_shows_the_board(tmp_path):
         await wait_until(
             pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
         )
-        await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("synced"))
+        await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("synced"))
         # Every card loaded, none left behind as "loading".
         await wait_until(pilot, lambda: screen.model.loading_count == 0)
         assert len(screen.model) == app.session.store.counts(screen.space.id)[1]
@@ -174,9 +174,9 @@ async def test_offline_at_start_keeps_the_stored_board_says_so_and_reconnects(tm
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
         screen = app.screen
-        await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("offline since"))
+        await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("offline since"))
         assert len(screen.model) == 60  # the stored board stays on screen
         # Tried again by itself, and then fresh.
         await wait_until(pilot, lambda: app.session.connected)
-        await wait_until(pilot, lambda: screen.top_bar.sync.text.startswith("synced"))
+        await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("synced"))
         assert len(attempts) == 2

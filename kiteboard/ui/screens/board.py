@@ -15,65 +15,24 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
-from kiteboard.store.rows import SyncStatus
 from kiteboard.ui.board_model import BoardModel
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.safe_text import safe_line
-from kiteboard.ui.widgets.sync_state import SyncState
+from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from kiteboard.app import KiteboardApp
     from kiteboard.store.rows import SpaceRow
-    from kiteboard.ui.session import Session
     from kiteboard.ui.widgets.item_detail import ItemDetailView
 
 # From this width the detail opens beside the board rather than over it.
 WIDE_WIDTH = 120
 # Up to this many changed items are patched one by one; more reload the whole space.
 _PATCH_LIMIT = 200
-
-
-class TopBar(Horizontal):
-    """`Org › Space (KEY)` on the left, the sync state on the right."""
-
-    def __init__(self, clock: Any) -> None:
-        super().__init__(id="top-bar")
-        self.where = Static(id="where")
-        self.info = Static(id="board-info")
-        self.sync = SyncState(clock, id="sync-state")
-
-    def compose(self) -> ComposeResult:
-        yield self.where
-        yield self.info
-        yield self.sync
-
-    def show_status(self, session: Session, space_id: str) -> None:
-        """The engine's status once connected; before that, what the store knows."""
-        if session.engine is not None:
-            self.sync.set_status(session.engine.status(space_id))
-        elif session.store is not None:
-            self.sync.set_status(session.store.sync_status(space_id), connecting=session.connecting)
-
-    def show_offline(self, session: Session, space_id: str, since: float, why: str) -> None:
-        """Connecting failed: what the store holds, marked offline since `since`."""
-        stored = session.store.sync_status(space_id) if session.store else None
-        last = stored.last_synced_at if stored else None
-        self.sync.set_status(
-            SyncStatus("offline", last_synced_at=last, offline_since=since, message=why)
-        )
-
-    def show_where(self, organization: str | None, space: SpaceRow) -> None:
-        parts: list[tuple[str, str] | str] = []
-        if organization:
-            parts += [(safe_line(organization, max_chars=60), "dim"), " / "]
-        parts.append((safe_line(space.name, max_chars=60), "bold"))
-        if space.key:
-            parts.append((f" {safe_line(space.key, max_chars=16)}", "dim"))
-        self.where.update(Content.assemble(*parts))
 
 
 class BoardScreen(BoardWritingActions, Screen[None]):
@@ -225,7 +184,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         space_id = getattr(event, "space_id", None)
         if kind == "SyncStatusChanged" and space_id == self.space.id:
             if self._ready:
-                self.top_bar.sync.set_status(event.status)
+                self.top_bar.set_status(event.status)
             return
         if kind == "SpacesChanged":
             self._schedule(set(), reload_all=True)
@@ -267,7 +226,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
                 parts.append("  ")
             parts.append((f"←{left} " if left else "", "dim"))
             parts.append((f"{right}→" if right else "", "dim"))
-        self.top_bar.info.update(Content.assemble(*parts))
+        self.top_bar.show_info(Content.assemble(*parts))
 
     # -- the focused column ------------------------------------------------------
     def _current_list(self) -> CardList | None:
@@ -303,7 +262,10 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         if card_list := self._current_list():
             card_list.half_page(direction)
 
-    def action_column(self, delta: int) -> None:
+    async def action_column(self, delta: int) -> None:
+        # Columns out of view may still be on their way (see Board.compose): a key
+        # typed during start-up must reach them, not stop at the last one shown.
+        await self.board.mount_missing()
         index = self.board.focused_index()
         self.board.focus_column((0 if index is None else index) + delta)
         self.call_after_refresh(self._update_info)
@@ -436,4 +398,5 @@ class BoardScreen(BoardWritingActions, Screen[None]):
 
     @on(Board.Rebuilt)
     def _board_rebuilt(self) -> None:
+        self._reveal()  # the card waited for may be in a column just mounted
         self.call_after_refresh(self._update_info)

@@ -13,6 +13,18 @@ from textual.widgets import Footer, Static
 
 
 class ConnectingScreen(Screen[None]):
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        #connecting-text {
+            width: auto;
+            max-width: 70;
+            text-align: center;
+            padding: 1 2;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Try again", id="connecting.retry"),
     ]

@@ -37,6 +37,29 @@ WELCOME = Content.assemble(
 class FirstRunScreen(Screen[str]):
     """Dismisses with "demo" or "quit"."""
 
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        #first-run {
+            align: center middle;
+        }
+        #first-run-box {
+            width: 78;
+            max-width: 100%;
+            height: auto;
+            padding: 0 2;
+            border: round $primary;
+        }
+        #first-run-buttons {
+            height: auto;
+            margin-top: 1;
+        }
+        #first-run-buttons Button {
+            margin-right: 2;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "demo", "Try the demo", id="first_run.demo"),
         Binding("q,escape", "quit", "Quit", id="first_run.quit"),

@@ -61,6 +61,32 @@ def binding_rows(
 
 
 class HelpScreen(ModalScreen[None]):
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        HelpScreen {
+            align: center middle;
+        }
+        #help-box {
+            width: 84;
+            max-width: 100%;
+            height: 90%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #help-title {
+            text-style: bold;
+        }
+        #help-scroll {
+            height: 1fr;
+        }
+        #help-hint {
+            color: $text-muted;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
     ]

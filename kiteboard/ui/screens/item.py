@@ -9,9 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from kiteboard.ui.screens.board import TopBar
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.item_detail import ItemDetailView
+from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from kiteboard.app import KiteboardApp
@@ -74,7 +74,7 @@ class ItemScreen(BoardWritingActions, Screen[None]):
         if type(event).__name__ == "SyncStatusChanged" and getattr(event, "space_id", None) == (
             self.space.id
         ):
-            self.top_bar.sync.set_status(event.status)  # type: ignore[attr-defined]
+            self.top_bar.set_status(event.status)  # type: ignore[attr-defined]
 
     def action_close(self) -> None:
         self.dismiss(None)

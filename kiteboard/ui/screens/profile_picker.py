@@ -67,6 +67,41 @@ def profile_label(profile: ProfileInfo, *, current: bool, width: int) -> Content
 
 
 class ProfilePickerScreen(ModalScreen[str | None]):
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        ProfilePickerScreen {
+            align: center middle;
+        }
+        #profile-box {
+            width: 72;
+            max-width: 100%;
+            height: auto;
+            max-height: 90%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #profile-title {
+            text-style: bold;
+            padding: 0 0 1 0;
+        }
+        #profile-list {
+            height: auto;
+            max-height: 1fr;
+            border: none;
+            padding: 0;
+        }
+        #profile-hint {
+            color: $text-muted;
+            margin: 1 0 0 0;
+        }
+        #profile-note.-after-list {
+            margin: 1 0 0 0;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="profile.cancel"),
         Binding("j", "cursor(1)", "Next", show=False, id="profile.down"),

@@ -27,6 +27,26 @@ _KEY = re.compile(r"[A-Za-z0-9]{1,16}")
 
 
 class SpaceKeyScreen(ModalScreen[str | None]):
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        SpaceKeyScreen {
+            align: center middle;
+        }
+        #space-key-box {
+            width: 64;
+            max-width: 100%;
+            height: auto;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #space-key-hint {
+            color: $text-muted;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "skip", "Not now", id="space_key.skip"),
     ]

@@ -50,6 +50,35 @@ def rank_spaces(spaces: Sequence[SpaceRow], query: str) -> list[tuple[SpaceRow, 
 
 
 class SpacePickerScreen(Screen[str | None]):
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        SpacePickerScreen {
+            align: center middle;
+        }
+        #picker {
+            width: 64;
+            max-width: 100%;
+            height: 90%;
+            border: round $primary;
+            padding: 0 1;
+        }
+        #picker-title {
+            text-style: bold;
+            padding: 0 0 1 0;
+        }
+        #picker-list {
+            height: 1fr;
+            border: none;
+        }
+        #picker-empty {
+            color: $text-muted;
+            text-style: italic;
+            padding: 1 0;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="spaces.back"),
         Binding("down", "cursor(1)", "Next", show=False, id="spaces.down"),

@@ -33,6 +33,38 @@ def theme_label(name: str, *, dark: bool, current: bool, width: int = 20) -> Con
 
 
 class ThemePickerScreen(ModalScreen[str | None]):
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        ThemePickerScreen {
+            align: center middle;
+        }
+        #theme-box {
+            width: 52;
+            max-width: 100%;
+            height: auto;
+            max-height: 90%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #theme-title {
+            text-style: bold;
+            padding: 0 0 1 0;
+        }
+        #theme-list {
+            height: auto;
+            max-height: 1fr;
+            border: none;
+            padding: 0;
+        }
+        #theme-hint {
+            color: $text-muted;
+            margin: 1 0 0 0;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="theme.cancel"),
         Binding("j", "cursor(1)", "Next", show=False, id="theme.down"),

@@ -62,6 +62,57 @@ def _author(name: str | None, kind: str | None) -> str:
 class ItemDetailView(VerticalScroll, can_focus=True):
     """Scrollable item detail; Esc (handled by the owner) returns to the board."""
 
+    # Unscoped, and parsed only when this is first shown (not on the board's first
+    # frame, which is what start-up waits for).
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+        #detail-pane {
+            width: 45%;
+            min-width: 50;
+            border-left: tall $primary;
+            background: $surface;
+        }
+        ItemDetailView {
+            padding: 0 1;
+            scrollbar-size-vertical: 1;
+        }
+        ItemDetailView:focus {
+            background-tint: $foreground 3%;
+        }
+        #detail-title {
+            text-style: bold;
+            color: $text-primary;
+            margin-top: 1;
+        }
+        #detail-fields {
+            margin: 1 0 0 0;
+        }
+        #detail-description {
+            margin: 0 0 1 0;
+            padding: 0;
+        }
+        #detail-comments-title {
+            text-style: bold;
+            border-top: solid $panel-lighten-2;
+            padding-top: 0;
+        }
+        #detail-comments {
+            height: auto;
+        }
+        .comment-meta {
+            margin-top: 1;
+        }
+        .comment-body {
+            padding: 0 0 0 2;
+            margin: 0;
+        }
+        #detail-comments-note {
+            color: $text-muted;
+            text-style: italic;
+            margin: 1 0;
+        }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Down", show=False, id="detail.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="detail.up"),

@@ -1,0 +1,130 @@
+"""The bar over the board and the item screen, in one line and one widget:
+
+    Northwind Labs / Kiteboard KB            filter bug 3 of 60  ←1 2→   synced 12 s ago
+
+Where you are on the left, the sync state on the right, what the board hides (a filter,
+columns out of view) just before it. One widget drawn at paint time rather than three
+laid out side by side: it is on the first frame, and each widget there costs a few ms.
+When the line is short of room the board info goes first, then the place is shortened;
+the sync state is always shown whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from textual.content import Content
+from textual.widget import Widget
+
+from kiteboard.ui.widgets.card import truncate
+from kiteboard.ui.widgets.safe_text import safe_line
+from kiteboard.ui.widgets.sync_state import describe_sync
+
+if TYPE_CHECKING:
+    from kiteboard.store.rows import SpaceRow, SyncStatus
+    from kiteboard.ui.session import Session
+
+# Theme variables, resolved when drawn: every theme (light ones too) works.
+_SYNC_STYLES = {
+    "never": "$text-muted",
+    "syncing": "$text-accent",
+    "synced": "$text-success",
+    "offline": "$text-warning bold",
+}
+
+
+class TopBar(Widget):
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text;
+    }
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__(id="top-bar")
+        self._clock = clock
+        self._organization: str | None = None
+        self._space = ""
+        self._key: str | None = None
+        self.info = Content("")
+        self.status: SyncStatus | None = None
+        self.connecting = True
+
+    def on_mount(self) -> None:
+        # `12 s ago` stays true; redrawing one line costs next to nothing.
+        self.set_interval(1.0, self.refresh)
+
+    # -- what is shown -------------------------------------------------------------
+    def show_where(self, organization: str | None, space: SpaceRow) -> None:
+        self._organization = safe_line(organization, max_chars=60) if organization else None
+        self._space = safe_line(space.name, max_chars=60)
+        self._key = safe_line(space.key, max_chars=16) if space.key else None
+        self.refresh()
+
+    def show_info(self, info: Content) -> None:
+        """`filter bug 3 of 60  ←1 2→`, built by the caller from safe plain strings."""
+        if info.markup != self.info.markup:
+            self.info = info
+            self.refresh()
+
+    def set_status(self, status: SyncStatus | None, *, connecting: bool = False) -> None:
+        self.status = status
+        self.connecting = connecting
+        message = status.message if status and status.state == "offline" else None
+        self.tooltip = safe_line(message) if message else None
+        self.refresh()
+
+    def show_status(self, session: Session, space_id: str) -> None:
+        """The engine's status once connected; before that, what the store knows."""
+        if session.engine is not None:
+            self.set_status(session.engine.status(space_id))
+        elif session.store is not None:
+            self.set_status(session.store.sync_status(space_id), connecting=session.connecting)
+
+    def show_offline(self, session: Session, space_id: str, since: float, why: str) -> None:
+        """Connecting failed: what the store holds, marked offline since `since`."""
+        from kiteboard.store.rows import SyncStatus
+
+        stored = session.store.sync_status(space_id) if session.store else None
+        last = stored.last_synced_at if stored else None
+        self.set_status(
+            SyncStatus("offline", last_synced_at=last, offline_since=since, message=why)
+        )
+
+    @property
+    def sync_text(self) -> str:
+        return describe_sync(self.status, self._clock(), connecting=self.connecting)
+
+    # -- drawing -------------------------------------------------------------------
+    def render(self) -> Content:
+        width = self.content_size.width
+        sync = self.sync_text
+        state = self.status.state if self.status else "never"
+        room = max(0, width - cell_len(sync) - 2)
+        where = self._where(room)
+        room -= where.cell_length
+        info = self.info if self.info.cell_length + 2 <= room else Content("")
+        spacer = "  " if info.cell_length else ""
+        gap = max(1, width - where.cell_length - info.cell_length - len(spacer) - cell_len(sync))
+        # Built from plain strings: nothing from the API is parsed as markup.
+        return Content.assemble(
+            where,
+            " " * gap,
+            info.stylize_before("$text-muted"),
+            spacer,
+            (sync, _SYNC_STYLES[state]),
+        )
+
+    def _where(self, room: int) -> Content:
+        """`Org / Space KEY`, shortened to `room` cells (the organization goes first)."""
+        key = f" {self._key}" if self._key else ""
+        org = f"{self._organization} / " if self._organization else ""
+        if cell_len(org) + cell_len(self._space) + cell_len(key) > room:
+            org = ""
+        space = truncate(self._space, max(1, room - cell_len(key))) if self._space else ""
+        return Content.assemble((org, "dim"), (space, "bold"), (key, "dim"))
