@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
+from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
@@ -19,8 +20,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from kiteboard.ui.widgets.card import truncate
-from kiteboard.ui.widgets.card_list import CardList
+from kiteboard.ui.widgets.card import CardStyles, truncate
+from kiteboard.ui.widgets.card_list import CardList, CardStyleSource
 
 if TYPE_CHECKING:
     from kiteboard.ui.board_model import BoardModel, Column
@@ -70,11 +71,11 @@ class ColumnHeader(Static):
 
 
 class StatusColumn(Vertical):
-    def __init__(self, column_id: str) -> None:
+    def __init__(self, column_id: str, styles: CardStyleSource) -> None:
         super().__init__(classes="status-column")
         self.column_id = column_id
         self.header = ColumnHeader(classes="column-header")
-        self.cards = CardList(column_id)
+        self.cards = CardList(column_id, styles)
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -89,7 +90,23 @@ class StatusColumn(Vertical):
 
 
 class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
-    """The columns of one space's board."""
+    """The columns of one space's board.
+
+    The board holds the card styles (as component classes) for all its columns: they
+    are resolved once, not once per column."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "card",
+        "card--cursor",
+        "card--cursor-blurred",
+        "card--gutter",
+        "card--reference",
+        "card--markers",
+        "card--loading",
+        "card--chip",
+        "card--more",
+        "card--empty",
+    }
 
     class Rebuilt(Message):
         """The set of columns changed (statuses were added, removed or reordered)."""
@@ -98,6 +115,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         super().__init__(id=id)
         self.model: BoardModel | None = None
         self._showing = asyncio.Lock()
+        self._card_styles: dict[bool, CardStyles] = {}
         # Columns known at construction are composed with the board: the first frame
         # then needs one layout pass, not a mount after the mount.
         self._column_ids: list[str] = [column.id for column in model.columns] if model else []
@@ -110,9 +128,43 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         column_width, spare = column_layout(width, len(self._column_ids))
         self.styles.padding = (0, spare, 0, 0)
         for column_id in self._column_ids[: visible_columns(width, len(self._column_ids))]:
-            column = StatusColumn(column_id)
+            column = StatusColumn(column_id, self)
             column.styles.width = column_width
             yield column
+
+    # -- the cards' styles (CardStyleSource) ---------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._card_styles.clear()
+
+    def card_styles(self, focused: bool) -> CardStyles:
+        styles = self._card_styles.get(focused)
+        if styles is None:
+
+            def full(name: str) -> Style:
+                return self.get_visual_style(name).rich_style
+
+            def partial(name: str) -> Style:
+                # Only the text's color and style, laid over the card's or the
+                # cursor's background (alpha colors come out blended on the column).
+                style = full(name)
+                return Style(color=style.color, bold=style.bold, italic=style.italic, dim=style.dim)
+
+            styles = CardStyles(
+                base=full("card"),
+                cursor=full("card--cursor" if focused else "card--cursor-blurred"),
+                gutter=partial("card--gutter"),
+                reference=partial("card--reference"),
+                markers=partial("card--markers"),
+                loading=partial("card--loading"),
+                chip=full("card--chip"),
+                more=partial("card--more"),
+            )
+            self._card_styles[focused] = styles
+        return styles
+
+    def empty_style(self) -> Style:
+        return self.get_visual_style("card--empty").rich_style
 
     # -- columns -----------------------------------------------------------------
     @property
@@ -155,7 +207,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
             if [column.column_id for column in mounted] != ids[: len(mounted)]:
                 return  # a rebuild is on its way
             column_width, _ = column_layout(self.region.width or self.app.size.width, len(ids))
-            new = [StatusColumn(column_id) for column_id in ids[len(mounted) :]]
+            new = [StatusColumn(column_id, self) for column_id in ids[len(mounted) :]]
             for column in new:
                 column.styles.width = column_width
             await self.mount_all(new)
@@ -171,7 +223,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         active_id = old[active].column_id if active is not None else None
         had_focus = active is not None and self.screen.focused is old[active].cards
         await self.remove_children()
-        await self.mount_all(StatusColumn(column_id) for column_id in ids)
+        await self.mount_all(StatusColumn(column_id, self) for column_id in ids)
         self._column_ids = ids
         self._size_columns()
         columns = self.columns  # empty while the app shuts down

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,30 +21,28 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kiteboard.ui.widgets.card import CARD_HEIGHT, CARD_LINES, CardStyles, render_card
+from kiteboard.ui.widgets.card import CARD_HEIGHT, CARD_LINES, render_card
 
 if TYPE_CHECKING:
     from kiteboard.store.rows import CardRow, LabelRow
+    from kiteboard.ui.widgets.card import CardStyles
 
 _CACHE_SIZE = 256
+
+
+class CardStyleSource(Protocol):
+    """Where a column gets the styles of its cards: the board, which resolves them once
+    for all its columns (they share them; each column resolving its own component
+    styles cost some 3 ms per column before the first frame)."""
+
+    def card_styles(self, focused: bool) -> CardStyles: ...
+
+    def empty_style(self) -> Style: ...
 
 
 class CardList(ScrollView, can_focus=True, inherit_bindings=False):
     """The cards of one column. Key handling lives on the board screen (so that every
     binding has one id and shows in the help); this widget offers the moves."""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "card",
-        "card--cursor",
-        "card--cursor-blurred",
-        "card--gutter",
-        "card--reference",
-        "card--markers",
-        "card--loading",
-        "card--chip",
-        "card--more",
-        "card--empty",
-    }
 
     class CursorMoved(Message):
         """The cursor is on another card (or none)."""
@@ -70,9 +68,10 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> CardList:
             return self.card_list
 
-    def __init__(self, column_id: str, *, id: str | None = None) -> None:
+    def __init__(self, column_id: str, styles: CardStyleSource, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.column_id = column_id
+        self._style_source = styles
         self.cards: list[CardRow] = []
         self.labels: Mapping[str, LabelRow] = {}
         self.space_key: str | None = None
@@ -83,7 +82,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self.active = False
         self._cursor_id: str | None = None
         self._strips: OrderedDict[tuple[object, ...], list[Strip]] = OrderedDict()
-        self._styles: dict[bool, CardStyles] = {}
+        self._base_style: Style | None = None  # self.rich_style, kept while drawing
 
     # -- data ------------------------------------------------------------------
     @property
@@ -211,36 +210,10 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
+        self._base_style = None
         self._strips.clear()
 
     # -- drawing -----------------------------------------------------------------
-    def _card_styles(self, focused: bool) -> CardStyles:
-        styles = self._styles.get(focused)
-        if styles is None:
-
-            def full(name: str) -> Style:
-                return self.get_visual_style(name).rich_style
-
-            def partial(name: str) -> Style:
-                # Only the text's color and style, laid over the card's or the
-                # cursor's background (alpha colors come out blended on the column).
-                style = full(name)
-                return Style(color=style.color, bold=style.bold, italic=style.italic, dim=style.dim)
-
-            styles = CardStyles(
-                base=full("card"),
-                cursor=full("card--cursor" if focused else "card--cursor-blurred"),
-                gutter=partial("card--gutter"),
-                reference=partial("card--reference"),
-                markers=partial("card--markers"),
-                loading=partial("card--loading"),
-                chip=full("card--chip"),
-                more=partial("card--more"),
-            )
-            self._styles[focused] = styles
-        return styles
-
     def _card_strips(self, index: int, width: int) -> list[Strip]:
         card = self.cards[index]
         selected = index == self.cursor and self.active
@@ -253,7 +226,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
                 self.labels,
                 self.space_key,
                 width,
-                self._card_styles(focused),
+                self._style_source.card_styles(focused),
                 selected=selected,
             )
             self._strips[key] = strips
@@ -265,12 +238,14 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base: Style = self.rich_style
+        base = self._base_style
+        if base is None:  # (rich_style walks up the DOM: not once per line)
+            base = self._base_style = self.rich_style
         line = y + round(self.scroll_y)
         if not self.cards:
             if line == 1:
                 text = self.empty_text[: max(0, width - 2)]
-                style = self.get_visual_style("card--empty").rich_style
+                style = self._style_source.empty_style()
                 return Strip([Segment(" " + text, style)]).extend_cell_length(width, base)
             return Strip.blank(width, base)
         index, row = divmod(line, CARD_HEIGHT)
