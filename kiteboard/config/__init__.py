@@ -18,9 +18,8 @@ import ipaddress
 import os
 import shlex
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from kiteboard.config.errors import (
@@ -79,8 +78,9 @@ PROFILE_ENV = "KITEBOARD_PROFILE"
 # --- the settings object -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProfileInfo:
+# NamedTuples, not dataclasses: made before the first frame, where a frozen dataclass
+# costs ~2 ms to define (its methods are generated and compiled at import).
+class ProfileInfo(NamedTuple):
     """A profile as the profile switcher shows it (no token, nothing resolved)."""
 
     name: str
@@ -90,25 +90,23 @@ class ProfileInfo:
     is_default: bool
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the app needs from the config and the environment; immutable."""
+class Settings(NamedTuple):
+    """Everything the app needs from the config and the environment; immutable (the
+    mappings and lists too: nothing changes them once loaded)."""
 
     profile: str | None
     base_url: str = DEFAULT_BASE_URL
     default_space: str | None = None
     theme: str | None = None
     refresh_interval: float = DEFAULT_REFRESH_INTERVAL
-    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> "j,down"
-    space_keys: dict[str, str] = field(default_factory=dict)  # space name or id -> key
+    keymap: Mapping[str, str] = {}  # binding id -> "j,down"
+    space_keys: Mapping[str, str] = {}  # space name or id -> key
     store_enabled: bool = True
     config_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] | list[str] = ()
     profiles: tuple[ProfileInfo, ...] = ()
-    token_source: TokenSource = field(
-        default_factory=lambda: TokenSource(None, _no_token(None, None)), compare=False
-    )
-    keymap_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    token_source: TokenSource | None = None  # None: no token anywhere
+    keymap_lines: Mapping[str, int] = {}  # binding id -> its line in the file
 
     @property
     def token(self) -> Secret:
@@ -116,12 +114,14 @@ class Settings:
 
         Raises MissingTokenError or TokenCommandError (both ConfigErrors, exit 3).
         """
+        if self.token_source is None:
+            return _no_token(None, None)()
         return self.token_source.resolve()
 
     @property
     def token_origin(self) -> str | None:
         """Where the token comes from, for messages; None if there is none."""
-        return self.token_source.origin
+        return self.token_source.origin if self.token_source is not None else None
 
 
 # --- loading -------------------------------------------------------------------------

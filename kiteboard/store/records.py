@@ -7,7 +7,6 @@ never imports pydantic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -45,7 +44,6 @@ class CommentRecord(NamedTuple):
     updated_at: str | None
 
 
-@dataclass(slots=True)
 class SpaceSync:
     """A space's sync bookkeeping, persisted in the space_sync table.
 
@@ -58,14 +56,47 @@ class SpaceSync:
                          feed once returned fewer than 50)
     """
 
-    space_id: str
-    max_number: int = 0
-    feed_high_water: str | None = None
-    comments_high_water: str | None = None
-    comments_since: str | None = None
-    comments_complete: bool = False
-    last_synced_at: float | None = None
-    layout_synced_at: float | None = None
+    # A plain class (not a dataclass, ~1 ms to define): the store is read before the
+    # first frame.
+    __slots__ = (
+        "comments_complete",
+        "comments_high_water",
+        "comments_since",
+        "feed_high_water",
+        "last_synced_at",
+        "layout_synced_at",
+        "max_number",
+        "space_id",
+    )
+
+    def __init__(
+        self,
+        space_id: str,
+        max_number: int = 0,
+        feed_high_water: str | None = None,
+        comments_high_water: str | None = None,
+        comments_since: str | None = None,
+        comments_complete: bool = False,
+        last_synced_at: float | None = None,
+        layout_synced_at: float | None = None,
+    ) -> None:
+        self.space_id = space_id
+        self.max_number = max_number
+        self.feed_high_water = feed_high_water
+        self.comments_high_water = comments_high_water
+        self.comments_since = comments_since
+        self.comments_complete = comments_complete
+        self.last_synced_at = last_synced_at
+        self.layout_synced_at = layout_synced_at
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"SpaceSync({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SpaceSync):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
 
 
 def iso_text(value: datetime | None) -> str | None:

@@ -11,7 +11,6 @@ instead of 1.3 ms (which every start pays).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
@@ -79,9 +78,7 @@ class CommentRow(NamedTuple):
     updated_at: datetime | None
 
 
-# A dataclass: the sync engine derives new statuses with dataclasses.replace().
-@dataclass(frozen=True, slots=True)
-class SyncStatus:
+class SyncStatus(NamedTuple):
     """Where a space's sync stands. ``loaded``/``total`` count the space's items (the
     progress "340 of 2,000"); ``last_synced_at`` and ``offline_since`` are wall-clock
     seconds (time.time()); ``message`` is one sentence for the status bar, or None."""

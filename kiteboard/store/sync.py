@@ -28,7 +28,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kiteboard.store.backfill import Backfill, KeyStale
@@ -192,9 +192,9 @@ class SyncEngine:
     def _set_status(self, space_id: str, state: str | None = None, **fields: Any) -> None:
         old = self.status(space_id)
         loaded, total = self.store.counts(space_id)
-        new = replace(old, loaded=loaded, total=total, **fields)
+        new = old._replace(loaded=loaded, total=total, **fields)
         if state is not None:
-            new = replace(new, state=state)  # type: ignore[arg-type]
+            new = new._replace(state=state)
         if new != old:
             self._status[space_id] = new
             self._emit(SyncStatusChanged(space_id, new))

@@ -14,8 +14,7 @@ text: nothing here is ever parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -43,8 +42,7 @@ def size_letter(value: str | None) -> str | None:
     return letter or (safe_line(value)[:1].upper() or None)
 
 
-@dataclass(frozen=True, slots=True)
-class CardStyles:
+class CardStyles(NamedTuple):
     """Rich styles resolved from the column's component classes (theme-aware)."""
 
     base: Style  # the card's background and text
