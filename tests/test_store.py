@@ -233,3 +233,40 @@ def test_two_processes_writing_one_store_do_not_corrupt_it(tmp_path):
     store = Store.open(path)
     assert store.notice is None and store.integrity_ok()
     assert len(store.cards("S")) == 400
+
+
+def test_a_file_of_the_previous_version_is_migrated_in_place(tmp_path):
+    """Version 1 lacked the column index: the file gains it and keeps what it holds."""
+    store = open_board(tmp_path)
+    store.upsert_item(item("i1", 1))
+    store.close()
+    path = tmp_path / "store.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX items_by_column")
+        conn.execute("PRAGMA user_version = 1")
+    store = Store.open(path)
+    assert store.notice is None
+    assert [card.id for card in store.cards(SPACE)] == ["i1"]
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert "items_by_column" in indexes
+
+
+def test_board_preview_holds_each_columns_first_cards_and_every_count(tmp_path):
+    store = open_board(tmp_path)
+    for n in range(1, 31):
+        store.upsert_item(item(f"i{n}", n, status="s1" if n % 3 else "s2"))
+    titles = [(f"i{n}", f"Item {n}") for n in range(1, 31)]
+    store.save_titles(SPACE, [*titles, ("stub1", "Being loaded"), ("stub2", "Also")])
+    cards, groups = store.board_preview(SPACE, 4)
+    todo = [c.number for c in cards if c.status_id == "s1"]
+    done = [c.number for c in cards if c.status_id == "s2"]
+    assert todo == [29, 28, 26, 25]  # newest first, as the board orders them
+    assert done == [30, 27, 24, 21]
+    assert groups[("s1", True)] == 20
+    assert groups[("s2", True)] == 10
+    assert groups[(None, False)] == 2  # loading stubs: a group of their own
+    assert {c.id for c in cards if not c.loaded} == {"stub1", "stub2"}
+    store.close()

@@ -169,6 +169,31 @@ class Store(SyncWrites):
         rows = self._all(f"SELECT {_CARD_COLUMNS} FROM items WHERE space_id = ?", (space_id,))
         return _cards(rows)
 
+    def board_preview(
+        self, space_id: str, per_column: int
+    ) -> tuple[list[CardRow], dict[tuple[str | None, bool], int]]:
+        """What a board's first frame needs, at a cost that does not grow with the
+        space: the first `per_column` cards (in board order: newest number first) of
+        every (status, loaded) group, and how many items each group holds. A column is
+        a union of groups, so its first cards are among these."""
+        with self._lock:
+            groups = {
+                (status_id, bool(loaded)): count
+                for status_id, loaded, count in self._all(
+                    "SELECT status_id, loaded, count(*) FROM items WHERE space_id = ? "
+                    "GROUP BY status_id, loaded",
+                    (space_id,),
+                )
+            }
+            rows: list[tuple[Any, ...]] = []
+            for status_id, loaded in groups:
+                rows += self._all(
+                    f"SELECT {_CARD_COLUMNS} FROM items WHERE space_id = ? AND status_id IS ? "
+                    "AND loaded = ? ORDER BY number DESC, id LIMIT ?",
+                    (space_id, status_id, int(loaded), per_column),
+                )
+        return _cards(rows), groups
+
     def card(self, item_id: str) -> CardRow | None:
         row = self._one(f"SELECT {_CARD_COLUMNS} FROM items WHERE id = ?", (item_id,))
         return _card(row) if row else None

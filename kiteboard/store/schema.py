@@ -24,8 +24,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 # Bump on any change to the tables below: an older file is then rebuilt, not migrated
-# (it is a cache; a rebuild costs one sync).
-SCHEMA_VERSION = 1
+# (it is a cache; a rebuild costs one sync), unless MIGRATIONS knows the way.
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 SCHEMA = """
@@ -69,6 +69,7 @@ CREATE TABLE items (
     recheck INTEGER NOT NULL DEFAULT 0    -- 1: may have changed unseen (feed gap)
 );
 CREATE INDEX items_by_space ON items (space_id, number);
+CREATE INDEX items_by_column ON items (space_id, status_id, loaded, number);
 CREATE TABLE item_bodies (item_id TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE comments (
     id TEXT PRIMARY KEY,
@@ -154,9 +155,21 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
+# version -> the statements that bring a file of that version to the next one. Only
+# what costs nothing to do in place (an index); anything else is a rebuild.
+MIGRATIONS: dict[int, str] = {
+    # The top cards of each column and the columns' counts, read without a scan: a big
+    # space's first frame costs what a small one's does (Store.board_preview).
+    1: "CREATE INDEX IF NOT EXISTS items_by_column ON items (space_id, status_id, loaded, number);",
+}
+
+
 def _ensure_schema(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
+        return
+    if version in MIGRATIONS:
+        _migrate(conn)
         return
     if version != 0:
         raise _Unusable("it was written by another version of kiteboard")
@@ -173,6 +186,23 @@ def _ensure_schema(conn: sqlite3.Connection) -> None:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION:
+            raise _Unusable("it was written by another version of kiteboard")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")  # (another process may be migrating it too)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        while version in MIGRATIONS:
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            version += 1
+            conn.execute(f"PRAGMA user_version = {version}")
+        if version != SCHEMA_VERSION:
             raise _Unusable("it was written by another version of kiteboard")
         conn.execute("COMMIT")
     except BaseException:

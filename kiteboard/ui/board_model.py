@@ -67,11 +67,41 @@ class BoardModel:
         self.statuses = list(statuses)
         self.labels: dict[str, LabelRow] = {label.id: label for label in labels}
         self.filter_text = ""
+        # True for a first frame's preview: the top of each column, the true totals.
+        self.partial = False
         self._terms: list[str] = []
         self._cards: dict[str, CardRow] = {}
         self._haystacks: dict[str, str] = {}
         self.columns: list[Column] = []
         self.set_cards(cards)
+
+    @classmethod
+    def preview(
+        cls,
+        statuses: Sequence[StatusRow],
+        top_cards: Iterable[CardRow],
+        groups: dict[tuple[str | None, bool], int],
+        labels: Iterable[LabelRow],
+        space_key: str | None,
+        per_column: int,
+    ) -> BoardModel:
+        """The board as its first frame shows it, from Store.board_preview: each column's
+        first `per_column` cards and its true count. The same columns as the whole
+        model's, so that the whole one replaces it in place (see BoardScreen)."""
+        model = cls(statuses, top_cards, labels, space_key)
+        model.partial = True
+        status_ids = {status.id for status in model.statuses}
+        totals: dict[str, int] = {}
+        for (status_id, loaded), count in groups.items():
+            if not loaded:
+                column_id = LOADING_COLUMN
+            else:
+                column_id = status_id if status_id in status_ids else NO_STATUS_COLUMN
+            totals[column_id] = totals.get(column_id, 0) + count
+        for column in model.columns:
+            del column.cards[per_column:]
+            column.total = totals.get(column.id, 0)
+        return model
 
     # -- data ------------------------------------------------------------------
     def set_cards(self, cards: Iterable[CardRow]) -> None:

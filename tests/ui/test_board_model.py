@@ -84,3 +84,24 @@ def test_reference():
     assert reference("KB", 12) == "KB-12"
     assert reference(None, 12) == "#12"
     assert reference("KB", None) == "KB-?"
+
+
+def test_a_preview_has_the_whole_boards_columns_their_first_cards_and_counts():
+    cards = [card(f"c{n}", n, f"Card {n}", status="s1" if n % 4 else "s2") for n in range(1, 41)]
+    cards += [card("x1", 41, "Lost", status="gone"), card("st", None, "Stub", loaded=False)]
+    whole = model(*cards)
+    # What Store.board_preview gives for 3 cards a column: each group's first 3.
+    groups: dict = {}
+    top = []
+    for key in sorted({(c.status_id, c.loaded) for c in cards}, key=str):
+        members = [c for c in whole._cards.values() if (c.status_id, c.loaded) == key]
+        members.sort(key=lambda c: -(c.number or 0))
+        groups[key] = len(members)
+        top += members[:3]
+    preview = BoardModel.preview(STATUSES, top, groups, LABELS, "KB", 3)
+    assert preview.partial and not whole.partial
+    assert [c.id for c in preview.columns] == [c.id for c in whole.columns]
+    assert [c.id for c in whole.columns][-2:] == [NO_STATUS_COLUMN, LOADING_COLUMN]
+    for shown, full in zip(preview.columns, whole.columns, strict=True):
+        assert shown.total == full.total
+        assert titles(shown) == titles(full)[:3]

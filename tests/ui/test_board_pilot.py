@@ -254,3 +254,42 @@ async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(mak
         await pilot.press("h", "h", "h", "h")
         assert focused_list(app).column_id == screen.model.columns[0].id
         assert board.hidden_columns() == (0, 2)
+
+
+async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path):
+    """From 1,000 items the first frame holds each column's first cards (and the true
+    counts); the whole space follows, with the cursor still on the card it was on."""
+    from textual import events
+
+    from kiteboard.app import AppOptions, KiteboardApp
+    from kiteboard.ui.session import Session
+    from tests.ui.demo_store import demo_store, fixed_clock
+
+    big = demo_store(tmp_path / "big.sqlite3", items=1_200)
+    app = KiteboardApp(
+        Session(connect=None, open_store=lambda: big),
+        AppOptions(space="PLAT", clock=fixed_clock, connect=False),
+    )
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            first = screen.model
+            assert first.partial  # what the first frame was drawn from
+            shown = [len(column.cards) for column in first.columns]
+            assert max(shown) <= 24 // 4 + 2
+            totals = [column.total for column in first.columns]
+            for key in ("j", "j", "j"):  # typed while the whole space is being read
+                app.post_message(events.Key(key, key))
+            await pilot.pause()
+            whole = screen.model
+            assert not whole.partial
+            assert len(whole) == big.counts(screen.space.id)[1] == 1_200
+            assert [column.total for column in whole.columns] == totals
+            card_list = focused_list(app)
+            assert card_list.cursor == 3
+            assert card_list.cursor_id == whole.columns[0].cards[3].id
+            await pilot.press("G")
+            assert card_list.cursor_id == whole.columns[0].cards[-1].id
+            assert len(card_list.cards) == whole.columns[0].total > max(shown)
+    finally:
+        big.close()

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input
 from kiteboard.ui.board_model import BoardModel
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.board import Board
+from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.top_bar import TopBar
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 WIDE_WIDTH = 120
 # Up to this many changed items are patched one by one; more reload the whole space.
 _PATCH_LIMIT = 200
+# From this many items the first frame is drawn from a preview (each column's first
+# cards and its count, ~2 ms) and the whole space read right after it: reading and
+# grouping 5,000 items takes ~40 ms, which the first frame need not wait for.
+_PREVIEW_FROM = 1_000
 
 
 class BoardScreen(BoardWritingActions, Screen[None]):
@@ -74,7 +79,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
     def compose(self) -> ComposeResult:
         self.top_bar = TopBar(self.kiteboard.clock)
         yield self.top_bar
-        self.model = self._read_model()
+        self.model = self._read_model(first_frame=True)
         with Horizontal(id="board-area"):
             yield Board(self.model, id="board")
         # The filter field is mounted by the first `/` (see filter_input): the first
@@ -104,6 +109,9 @@ class BoardScreen(BoardWritingActions, Screen[None]):
 
     async def on_mount(self) -> None:
         await self.reload(read=False)  # read in compose
+        if self.model is not None and self.model.partial:
+            # The first frame shows a preview; the whole space comes right after it.
+            self.call_after_refresh(self.reload)
         self.board.focus_column(0)
         session = self.kiteboard.session
         store = session.store
@@ -116,12 +124,24 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             self.set_timer(0.1, self._apply_pending)
 
     # -- data --------------------------------------------------------------------
-    def _read_model(self) -> BoardModel | None:
+    def _read_model(self, *, first_frame: bool = False) -> BoardModel | None:
         store = self.kiteboard.session.store
         if store is None:
             return None
         space = store.space(self.space.id) or self.space
         self.space = space
+        if first_frame:
+            per_column = self.app.size.height // CARD_HEIGHT + 2  # a screenful, and more
+            top_cards, groups = store.board_preview(space.id, per_column)
+            if sum(groups.values()) >= _PREVIEW_FROM:
+                return BoardModel.preview(
+                    store.statuses(space.id),
+                    top_cards,
+                    groups,
+                    store.labels(space.id),
+                    space.key,
+                    per_column,
+                )
         model = BoardModel(
             store.statuses(space.id), store.cards(space.id), store.labels(space.id), space.key
         )
@@ -145,7 +165,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         store = self.kiteboard.session.store
         if pending is None or store is None or self.model is None:
             return
-        if reload_all or len(pending) > _PATCH_LIMIT:
+        if reload_all or len(pending) > _PATCH_LIMIT or self.model.partial:
             await self.reload()
         else:
             cards = {card.id: card for card in self.model._cards.values()}
