@@ -225,6 +225,8 @@ class KiteboardApp(SettingsActions, App[int]):
 
     def on_connected(self, message: Connected) -> None:
         self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay
+        if not self.screen_stack:
+            return  # quit while connecting: the screens are gone already
         from kiteboard.ui.screens.board import BoardScreen
         from kiteboard.ui.screens.connecting import ConnectingScreen
 
@@ -238,6 +240,8 @@ class KiteboardApp(SettingsActions, App[int]):
             self.watch_space(self.current_space.id)
 
     def on_connect_failed(self, message: ConnectFailed) -> None:
+        if not self.screen_stack:
+            return  # quit while connecting
         from kiteboard.ui.screens.connecting import ConnectingScreen
 
         self.call_after_refresh(self._note_started)

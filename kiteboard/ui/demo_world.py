@@ -89,12 +89,22 @@ def demo_source(
     if folder is None:
         return demo_connector(), lambda: None
 
+    journal = folder / "journal.jsonl"
+
     def open_store() -> Store:
         from kiteboard.store.db import Store
 
-        return Store.open(folder / "store.sqlite3")
+        store = Store.open(folder / "store.sqlite3")
+        if store.organization() is None and not journal.exists():
+            # A fresh world: its store is filled from the demo data at once, so that
+            # the first run paints its board as soon as a second one does; the first
+            # sync then checks all of it against the emulator (see demo_seed.py).
+            from kiteboard.emulator.demo import build_demo_state
+            from kiteboard.ui.demo_seed import seed_store
 
-    journal = folder / "journal.jsonl"
+            seed_store(store, build_demo_state(seed=SEED))
+        return store
+
     return demo_connector(seed=SEED, store_dir=folder, journal=journal), open_store
 
 

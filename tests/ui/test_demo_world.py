@@ -34,6 +34,26 @@ async def _kb(connection):
     return space
 
 
+async def test_the_first_run_paints_its_board_before_connecting_and_the_sync_agrees():
+    """A fresh world's store is filled from the demo data: the board needs no sync to
+    be drawn; the sync that follows finds every card as the store has it."""
+    session = demo_session(refresh_interval=None)
+    app = KiteboardApp(session, AppOptions(space="KB", clock=fixed_clock, connect=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not session.connected
+        assert isinstance(app.screen, BoardScreen)  # not "Starting the demo…"
+        seeded = {card.id: card for card in app.screen.model._cards.values()}
+        assert len(seeded) == 60
+
+    connection, store = await _connect()
+    try:
+        space = await _kb(connection)
+        assert {card.id: card for card in store.cards(space.id)} == seeded
+    finally:
+        await _close(connection, store)
+
+
 async def test_the_second_run_paints_from_the_kept_store_before_connecting():
     session = demo_session(refresh_interval=None)
     app = KiteboardApp(session, AppOptions(space="KB", clock=fixed_clock))
@@ -85,7 +105,9 @@ async def test_reset_starts_the_world_afresh():
 
     connection, store = await _connect(reset_world=True)
     try:
-        assert store.spaces() == []  # the kept store is gone too
+        # The kept store is gone too: the new one holds the demo data, and only that.
+        kb = next(s for s in store.spaces() if s.name == "Kiteboard")
+        assert "Soon forgotten" not in {card.title for card in store.cards(kb.id)}
         space = await _kb(connection)
         titles = await connection.engine.client.work_item_titles(space.id)
         assert "Soon forgotten" not in {t.label for t in titles}
