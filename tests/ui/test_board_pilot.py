@@ -293,3 +293,60 @@ async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path)
             assert len(card_list.cards) == whole.columns[0].total > max(shown)
     finally:
         big.close()
+
+
+async def test_a_filter_matching_only_columns_out_of_view_goes_to_them(make_app):
+    """At 80 cells KB shows 3 of its 5 columns: a filter whose matches are all in the
+    last one moves there (the field keeps the focus) instead of showing "No matches"."""
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        columns = screen.model.columns
+        seen_before = " ".join(c.title.casefold() for col in columns[:-1] for c in col.cards)
+        word = next(
+            w
+            for card in columns[-1].cards
+            for w in card.title.casefold().split()
+            if len(w) > 4 and w not in seen_before
+        )
+        await pilot.press("slash", *word)
+        await pilot.pause()
+        board = screen.board
+        assert board.focused_index() == len(columns) - 1
+        assert app.focused is screen.filter_input  # still typing
+        assert board.hidden_columns() == (2, 0)  # scrolled to it
+        await pilot.press("enter")
+        assert focused_list(app).column_id == columns[-1].id
+        assert word in focused_list(app).cursor_card.title.casefold()
+
+
+async def test_the_first_pickers_escape_clears_what_was_typed_and_never_says_back(make_app):
+    """With no board yet there is nothing to go back to: the footer does not offer it,
+    and Esc clears the filter (offered as "esc Clear" only while there is text)."""
+    from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+    def offered(screen) -> set[str]:
+        return {
+            active.binding.id
+            for active in screen.active_bindings.values()
+            if active.binding.show and active.enabled
+        }
+
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, SpacePickerScreen)
+        assert "spaces.back" not in offered(picker)
+        assert "spaces.clear" not in offered(picker)
+        await pilot.press(*"plat")
+        assert offered(picker) >= {"spaces.clear"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is picker
+        assert picker._typed() == ""
+        assert "spaces.clear" not in offered(picker)
+        await pilot.press("escape")  # nothing typed: nothing happens
+        await pilot.pause()
+        assert app.screen is picker

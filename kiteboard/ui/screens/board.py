@@ -327,7 +327,22 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             return
         self.model.set_filter(event.value)
         await self.board.show(self.model)
-        self._update_info()
+        await self.board.mount_missing()
+        self._follow_matches()
+        self.call_after_refresh(self._update_info)  # after the scroll, if any
+
+    def _follow_matches(self) -> None:
+        """When the column worked in has no match left but another has, go there:
+        matches only in columns out of view must not look like "No matches"."""
+        if self.model is None:
+            return
+        index = self.board.focused_index()
+        columns = self.model.columns
+        if index is not None and index < len(columns) and columns[index].cards:
+            return
+        first = next((i for i, column in enumerate(columns) if column.cards), None)
+        if first is not None and first != index:
+            self.board.focus_column(first, focus=False)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

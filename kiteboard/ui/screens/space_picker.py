@@ -80,7 +80,11 @@ class SpacePickerScreen(Screen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Esc goes back to the board, or (when there is no board to go back to, the
+        # first start) clears what was typed: each shows in the footer only when it
+        # can do something.
         Binding("escape", "cancel", "Back", id="spaces.back"),
+        Binding("escape", "clear_filter", "Clear", id="spaces.clear"),
         Binding("down", "cursor(1)", "Next", show=False, id="spaces.down"),
         Binding("up", "cursor(-1)", "Previous", show=False, id="spaces.up"),
         Binding("enter", "choose", "Open", id="spaces.open"),
@@ -135,6 +139,7 @@ class SpacePickerScreen(Screen[str | None]):
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
+        self.refresh_bindings()  # "esc Clear" comes and goes with the text
 
     @on(Input.Submitted, "#picker-filter")
     def _submitted(self) -> None:
@@ -157,8 +162,19 @@ class SpacePickerScreen(Screen[str | None]):
         if index is not None and 0 <= index < len(self._shown):
             self.dismiss(self._shown[index].id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.can_cancel
+        if action == "clear_filter":
+            return not self.can_cancel and bool(self._typed())
+        return True
+
+    def _typed(self) -> str:
+        fields = self.query("#picker-filter")
+        return fields.first(Input).value if fields else ""
+
     def action_cancel(self) -> None:
-        if self.can_cancel:
-            self.dismiss(None)
-        else:
-            self.query_one("#picker-filter", Input).value = ""
+        self.dismiss(None)
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#picker-filter", Input).value = ""

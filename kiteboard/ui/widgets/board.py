@@ -250,15 +250,18 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
                 return index
         return None
 
-    def focus_column(self, index: int) -> None:
+    def focus_column(self, index: int, *, focus: bool = True) -> None:
+        """Make column `index` the one worked in and scroll it into view; `focus`
+        False leaves the focus where it is (e.g. in the filter field)."""
         columns = self.columns
         if not columns:
             return
         index = max(0, min(index, len(columns) - 1))
         for position, column in enumerate(columns):
             column.cards.set_active(position == index)
-        # At once (not `focus()`, which waits its turn): the next key goes here.
-        self.screen.set_focus(columns[index].cards, scroll_visible=False)
+        if focus:
+            # At once (not `focus()`, which waits its turn): the next key goes here.
+            self.screen.set_focus(columns[index].cards, scroll_visible=False)
         if columns[index].region:
             self.scroll_to_widget(columns[index], animate=False, immediate=True)
         else:  # mounted a moment ago and not laid out yet
