@@ -143,9 +143,13 @@ async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app
         pane = app.screen.query_one("#detail-pane")
         assert pane.display and app.focused is pane
         assert pane.item_id == app.screen.board.columns[0].cards.cursor_id
+        # The board beside the pane shows fewer columns: the top bar says how many more.
+        assert app.screen.top_bar.info.plain.strip() == "2→"
         await pilot.press("escape")
+        await pilot.pause()
         assert not pane.display
         assert focused_list(app).cursor == 1
+        assert app.screen.top_bar.info.plain.strip() == ""  # all 5 in view again
 
 
 async def test_switching_space_with_s(make_app, store):

@@ -418,6 +418,8 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self.board.remove_class("-with-pane")
         self._focus_board()
         self.call_after_refresh(self.board._size_columns)
+        # (Textual does not always send the board a Resize when it grows back.)
+        self.call_after_refresh(self._update_info)
 
     async def _refresh_detail(self, item_ids: set[str]) -> None:
         pane = self._pane()
@@ -430,6 +432,10 @@ class BoardScreen(BoardWritingActions, Screen[None]):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_info)
+
+    @on(Board.Resized)
+    def _board_resized(self) -> None:
+        self.call_after_refresh(self._update_info)  # (after the columns are sized)
 
     @on(Board.Rebuilt)
     def _board_rebuilt(self) -> None:

@@ -111,6 +111,10 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
     class Rebuilt(Message):
         """The set of columns changed (statuses were added, removed or reordered)."""
 
+    class Resized(Message):
+        """The board's width changed (the terminal, or the detail pane beside it): how
+        many columns are out of view may have too."""
+
     def __init__(self, model: BoardModel | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.model: BoardModel | None = None
@@ -275,6 +279,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
     # -- sizing ------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
         self._size_columns()
+        self.post_message(self.Resized())
 
     def _size_columns(self, width: int | None = None) -> None:
         """Give every column the same width, as many whole columns as fit."""
