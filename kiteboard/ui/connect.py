@@ -91,35 +91,40 @@ def _orgs_file() -> Path:
     return locations.state_dir() / "organizations.json"
 
 
-def _url_key(base_url: str) -> str:
-    return hashlib.sha256(base_url.rstrip("/").encode()).hexdigest()[:16]
+def _url_key(base_url: str, profile: str | None) -> str:
+    # Per profile: two profiles on one server are often two organizations (two
+    # tokens), and each must paint its own board, not the other's, before connecting.
+    text = base_url.rstrip("/") if profile is None else f"{base_url.rstrip('/')}\n{profile}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def remembered_store(base_url: str) -> Path | None:
-    """The store file of the organization last seen at `base_url`, if it exists."""
+def remembered_store(base_url: str, profile: str | None = None) -> Path | None:
+    """The store file of the organization last seen at `base_url` by `profile`, if it
+    exists."""
     from kiteboard import locations
 
     try:
         known = json.loads(_orgs_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    org_id = known.get(_url_key(base_url)) if isinstance(known, dict) else None
+    org_id = known.get(_url_key(base_url, profile)) if isinstance(known, dict) else None
     if not isinstance(org_id, str):
         return None
     path = locations.store_file(base_url, org_id)
     return path if path.exists() else None
 
 
-def remember_organization(base_url: str, org_id: str) -> None:
+def remember_organization(base_url: str, org_id: str, profile: str | None = None) -> None:
     path = _orgs_file()
     try:
         known = json.loads(path.read_text(encoding="utf-8"))
         known = known if isinstance(known, dict) else {}
     except (OSError, ValueError):
         known = {}
-    if known.get(_url_key(base_url)) == org_id:
+    key = _url_key(base_url, profile)
+    if known.get(key) == org_id:
         return
-    known[_url_key(base_url)] = org_id
+    known[key] = org_id
     with contextlib.suppress(OSError):  # only a faster start next time is lost
         path.write_text(json.dumps(known), encoding="utf-8")
 
@@ -130,6 +135,7 @@ def live_connector(
     *,
     space_keys: Mapping[str, str] | None = None,
     store_enabled: bool = True,
+    profile: str | None = None,
 ) -> Connector:
     """Kitemaker at `base_url`. The token is only revealed here, to the client."""
 
@@ -145,7 +151,7 @@ def live_connector(
             organization = await client.organization()
             if store_enabled:
                 path = locations.store_file(base_url, organization.id)
-                remember_organization(base_url, organization.id)
+                remember_organization(base_url, organization.id, profile)
             else:
                 temporary = Path(tempfile.mkdtemp(prefix="kiteboard-"))
                 path = temporary / "store.sqlite3"

@@ -28,7 +28,9 @@ def live_session(settings: Settings) -> Session:
     limit): raises MissingTokenError or TokenCommandError when there is none.
     """
     token = settings.token
-    store_path = remembered_store(settings.base_url) if settings.store_enabled else None
+    store_path = (
+        remembered_store(settings.base_url, settings.profile) if settings.store_enabled else None
+    )
 
     def open_store() -> Store | None:
         if store_path is None:
@@ -43,6 +45,7 @@ def live_session(settings: Settings) -> Session:
             token.reveal,
             space_keys=settings.space_keys,
             store_enabled=settings.store_enabled,
+            profile=settings.profile,
         ),
         open_store=open_store,
         refresh_interval=settings.refresh_interval,
