@@ -122,7 +122,10 @@ async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):
     )
     app = KiteboardApp(session, AppOptions(space="Growth", clock=fixed_clock))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SpaceKeyScreen))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, SpaceKeyScreen) and app.screen.query("#space-key-text"),
+        )
         assert "Growth" in str(app.screen.query_one("#space-key-text").render())
         await pilot.press(*"gro", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))

@@ -50,6 +50,9 @@ class SpaceKeyScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "skip", "Not now", id="space_key.skip"),
     ]
+    # Focused when the screen is shown (an on_mount query could run before the screen
+    # pushed from the sync's worker had composed its children).
+    AUTO_FOCUS = "#space-key-input"
 
     def __init__(self, space: SpaceRow, rejected: str | None) -> None:
         super().__init__()
@@ -74,9 +77,6 @@ class SpaceKeyScreen(ModalScreen[str | None]):
             yield Static(Content.assemble(*parts), id="space-key-text")
             yield Input(placeholder="e.g. KB", id="space-key-input", max_length=16)
             yield Static(Content("Enter to use it · Esc: not now"), id="space-key-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
