@@ -354,3 +354,19 @@ async def test_the_first_pickers_escape_clears_what_was_typed_and_never_says_bac
         await pilot.press("escape")  # nothing typed: nothing happens
         await pilot.pause()
         assert app.screen is picker
+
+
+async def test_clicking_a_key_in_the_footer_presses_it(make_app):
+    from kiteboard.ui.screens.help import HelpScreen
+    from kiteboard.ui.widgets.key_hints import KeyHints
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        hints = app.screen.query_one(KeyHints)
+        text = hints.render().plain
+        assert text.startswith(" c New  e Edit  m Move  ⏎ Open  / Filter")
+        help_hint = next(h for h in hints._hints if h.key == "question_mark")
+        await pilot.click(KeyHints, offset=(help_hint.start + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

@@ -15,13 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from kiteboard.ui.board_model import BoardModel
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
+from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.top_bar import TopBar
 
@@ -84,7 +85,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             yield Board(self.model, id="board")
         # The filter field is mounted by the first `/` (see filter_input): the first
         # frame does not show it, and mounting and styling it costs ~5 ms.
-        yield Footer()
+        yield KeyHints()
 
     @property
     def board(self) -> Board:
@@ -100,7 +101,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         filter_input = Input(placeholder="Filter by title, number or label", id="filter")
         filter_input.display = False
         filter_input.can_focus = False  # hidden: Textual must not give it the focus
-        self.mount(filter_input, before=self.query_one(Footer))
+        self.mount(filter_input, before=self.query_one(KeyHints))
         return filter_input
 
     def _filter_field(self) -> Input | None:

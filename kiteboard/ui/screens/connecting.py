@@ -9,7 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from kiteboard.ui.widgets.key_hints import KeyHints
 
 
 class ConnectingScreen(Screen[None]):
@@ -38,7 +40,7 @@ class ConnectingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Middle(), Center():
             yield Static(Content(self.text), id="connecting-text")
-        yield Footer()
+        yield KeyHints()
 
     def show_progress(self, text: str) -> None:
         self.failed = False

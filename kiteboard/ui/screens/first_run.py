@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from kiteboard.ui.widgets.key_hints import KeyHints
 
 WELCOME = Content.assemble(
     ("Welcome to kiteboard", "bold"),
@@ -71,7 +73,7 @@ class FirstRunScreen(Screen[str]):
             with Horizontal(id="first-run-buttons"):
                 yield Button("Try the demo (d)", id="first-run-demo", variant="primary")
                 yield Button("Quit (q)", id="first-run-quit")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#first-run-demo", Button).focus()

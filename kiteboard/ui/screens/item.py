@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.item_detail import ItemDetailView
+from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class ItemScreen(BoardWritingActions, Screen[None]):
         self.top_bar = TopBar(self.kiteboard.clock)
         yield self.top_bar
         yield ItemDetailView(self.kiteboard.clock, id="detail-screen-view")
-        yield Footer()
+        yield KeyHints()
 
     async def on_mount(self) -> None:
         store = self.kiteboard.session.store

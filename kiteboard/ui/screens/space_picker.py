@@ -15,9 +15,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class SpacePickerScreen(Screen[str | None]):
             yield Input(placeholder="Type to filter", id="picker-filter")
             yield OptionList(id="picker-list")
             yield Static(id="picker-empty")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self._fill("")

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from kiteboard.store.write_results import Saved, WriteResult
 from kiteboard.ui.screens.forms.base import DraftForm, FormMessage
+from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class CommentForm(DraftForm[str | None]):
             yield Static("Markdown · ctrl+o opens $EDITOR", classes="form-label wide")
             yield TextArea(soft_wrap=True, id="body")
             yield FormMessage(id="form-message")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.restore_draft()

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from kiteboard.store.write_results import (
     ItemFields,
@@ -27,6 +27,7 @@ from kiteboard.store.write_results import (
 )
 from kiteboard.ui.screens.forms.base import DraftForm, FormMessage
 from kiteboard.ui.screens.forms.labels import LabelChoice, LabelPicker
+from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ class WorkItemForm(DraftForm[str | None]):
             yield Static("Description (markdown) · ctrl+o opens $EDITOR", classes="form-label wide")
             yield TextArea(base.description, soft_wrap=True, id="description")
             yield FormMessage(id="form-message")
-        yield Footer()
+        yield KeyHints()
 
     def _heading(self) -> Content:
         if self.editing:
