@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import shlex
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -370,6 +369,8 @@ def _check_permissions(reader: Reader, path: Path, *, holds_token: bool) -> None
     who = "writable" if mode & 0o022 and not mode & 0o044 else "readable"
     holds = "; it holds a token" if holds_token else ""
     shown = display_path(path)
+    import shlex  # here: only a warning needs it, not every start
+
     command = (
         shown
         if shlex.quote(shown.removeprefix("~/")) == shown.removeprefix("~/")

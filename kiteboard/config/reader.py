@@ -7,7 +7,6 @@ line of every mistake (`lines.py`). Unknown keys become warnings.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -179,6 +178,8 @@ def read_command(reader: Reader, table: dict[str, Any], key: Key) -> list[str]:
     """A command as a string (split like a shell would, but run without one) or a list."""
     value = table[key[-1]]
     if isinstance(value, str):
+        import shlex  # here: only a token_command needs it, not every start
+
         try:
             argv = shlex.split(value)
         except ValueError as error:  # unbalanced quotes

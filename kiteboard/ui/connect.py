@@ -7,7 +7,6 @@ runs in a worker after the first paint.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import shutil
 import tempfile
@@ -95,7 +94,9 @@ def _url_key(base_url: str, profile: str | None) -> str:
     # Per profile: two profiles on one server are often two organizations (two
     # tokens), and each must paint its own board, not the other's, before connecting.
     text = base_url.rstrip("/") if profile is None else f"{base_url.rstrip('/')}\n{profile}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    from kiteboard.locations import sha256_hex
+
+    return sha256_hex(text)[:16]
 
 
 def remembered_store(base_url: str, profile: str | None = None) -> Path | None:

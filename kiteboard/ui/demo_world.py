@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import time
@@ -54,11 +53,11 @@ def demo_folder() -> Path:
 def _data_fingerprint() -> str:
     """A digest of the emulator's demo data code (read, not imported: this runs
     before the first paint)."""
+    from kiteboard.locations import sha256_hex
+
     folder = Path(kiteboard.__file__).parent / "emulator"
-    digest = hashlib.sha256(f"seed {SEED}".encode())
-    for name in _DATA_SOURCES:
-        digest.update((folder / name).read_bytes())
-    return digest.hexdigest()[:16]
+    data = f"seed {SEED}".encode() + b"".join((folder / n).read_bytes() for n in _DATA_SOURCES)
+    return sha256_hex(data)[:16]
 
 
 def reset(folder: Path) -> None:

@@ -41,6 +41,18 @@ _PATCH_LIMIT = 200
 _PREVIEW_FROM = 1_000
 
 
+class FilterField(Input):
+    """The board's filter field; its CSS is parsed when the first `/` mounts it."""
+
+    DEFAULT_CSS = """
+    FilterField {
+        dock: bottom;
+        height: 3;
+        margin: 0 0 1 0;
+    }
+    """
+
+
 class BoardScreen(BoardWritingActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="board.down"),
@@ -98,7 +110,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         found = self._filter_field()
         if found is not None:
             return found
-        filter_input = Input(placeholder="Filter by title, number or label", id="filter")
+        filter_input = FilterField(placeholder="Filter by title, number or label", id="filter")
         filter_input.display = False
         filter_input.can_focus = False  # hidden: Textual must not give it the focus
         self.mount(filter_input, before=self.query_one(KeyHints))

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ class ProfilePickerScreen(ModalScreen[str | None]):
     # Unscoped, and parsed only when this is first shown (not on the board's first
     # frame, which is what start-up waits for).
     SCOPED_CSS = False
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
         ProfilePickerScreen {
             align: center middle;
         }
@@ -101,6 +103,8 @@ class ProfilePickerScreen(ModalScreen[str | None]):
             margin: 1 0 0 0;
         }
     """
+        + OPTION_LIST_NO_COLOR
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="profile.cancel"),

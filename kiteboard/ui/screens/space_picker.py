@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
 from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
 
@@ -54,7 +55,8 @@ class SpacePickerScreen(Screen[str | None]):
     # Unscoped, and parsed only when this is first shown (not on the board's first
     # frame, which is what start-up waits for).
     SCOPED_CSS = False
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
         SpacePickerScreen {
             align: center middle;
         }
@@ -79,6 +81,8 @@ class SpacePickerScreen(Screen[str | None]):
             padding: 1 0;
         }
     """
+        + OPTION_LIST_NO_COLOR
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Esc goes back to the board, or (when there is no board to go back to, the

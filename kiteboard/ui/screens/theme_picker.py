@@ -18,6 +18,8 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
+
 PREVIEW_DELAY = 0.15  # seconds the highlight rests on a theme before it is shown
 
 
@@ -36,7 +38,8 @@ class ThemePickerScreen(ModalScreen[str | None]):
     # Unscoped, and parsed only when this is first shown (not on the board's first
     # frame, which is what start-up waits for).
     SCOPED_CSS = False
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        """
         ThemePickerScreen {
             align: center middle;
         }
@@ -64,6 +67,8 @@ class ThemePickerScreen(ModalScreen[str | None]):
             margin: 1 0 0 0;
         }
     """
+        + OPTION_LIST_NO_COLOR
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="theme.cancel"),

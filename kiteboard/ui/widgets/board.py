@@ -120,6 +120,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         self.model: BoardModel | None = None
         self._showing = asyncio.Lock()
         self._card_styles: dict[bool, CardStyles] = {}
+        self._empty_style: Style | None = None
         # Columns known at construction are composed with the board: the first frame
         # then needs one layout pass, not a mount after the mount.
         self._column_ids: list[str] = [column.id for column in model.columns] if model else []
@@ -140,6 +141,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._card_styles.clear()
+        self._empty_style = None
 
     def card_styles(self, focused: bool) -> CardStyles:
         styles = self._card_styles.get(focused)
@@ -154,21 +156,28 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
                 style = full(name)
                 return Style(color=style.color, bold=style.bold, italic=style.italic, dim=style.dim)
 
-            styles = CardStyles(
-                base=full("card"),
-                cursor=full("card--cursor" if focused else "card--cursor-blurred"),
-                gutter=partial("card--gutter"),
-                reference=partial("card--reference"),
-                markers=partial("card--markers"),
-                loading=partial("card--loading"),
-                chip=full("card--chip"),
-                more=partial("card--more"),
-            )
+            cursor = full("card--cursor" if focused else "card--cursor-blurred")
+            other = self._card_styles.get(not focused)
+            if other is not None:  # all but the cursor's style are the same
+                styles = other._replace(cursor=cursor)
+            else:
+                styles = CardStyles(
+                    base=full("card"),
+                    cursor=cursor,
+                    gutter=partial("card--gutter"),
+                    reference=partial("card--reference"),
+                    markers=partial("card--markers"),
+                    loading=partial("card--loading"),
+                    chip=full("card--chip"),
+                    more=partial("card--more"),
+                )
             self._card_styles[focused] = styles
         return styles
 
     def empty_style(self) -> Style:
-        return self.get_visual_style("card--empty").rich_style
+        if self._empty_style is None:
+            self._empty_style = self.get_visual_style("card--empty").rich_style
+        return self._empty_style
 
     # -- columns -----------------------------------------------------------------
     @property
