@@ -113,7 +113,7 @@ async def test_filter_that_matches_nothing_says_so(make_app):
         await pilot.press("slash", *"zzzzqqq")
         card_list = app.screen.board.columns[0].cards
         assert card_list.cards == []
-        assert "No matches" in card_list.render_line(1).text
+        assert "No matches" in card_list.render_line(2).text
 
 
 async def test_enter_on_a_narrow_terminal_opens_the_item_screen_and_esc_returns(make_app):

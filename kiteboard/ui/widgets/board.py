@@ -11,16 +11,13 @@ import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
 from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import Static
 
-from kiteboard.ui.widgets.card import CardStyles, truncate
+from kiteboard.ui.widgets.card import CardStyles
 from kiteboard.ui.widgets.card_list import CardList, CardStyleSource
 
 if TYPE_CHECKING:
@@ -44,47 +41,22 @@ def column_layout(width: int, count: int) -> tuple[int, int]:
     return column_width, spare
 
 
-class ColumnHeader(Static):
-    """`In Progress        12` (or `3/12` while a filter hides some).
-
-    Laid out when drawn, from the width the header really has: a width guessed
-    before layout (padding, scrollbars) would wrap the count onto a hidden line."""
-
-    def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
-        self._name = ""
-        self._count = ""
-
-    def show(self, column: Column, filtered: bool) -> None:
-        count = f"{len(column.cards)}/{column.total}" if filtered else str(column.total)
-        if (column.name, count) != (self._name, self._count):
-            self._name, self._count = column.name, count
-            self.refresh()
-
-    def render(self) -> Content:
-        width = self.content_size.width or MIN_COLUMN_WIDTH
-        count = self._count
-        name = truncate(self._name, max(1, width - len(count) - 1))
-        gap = max(1, width - cell_len(name) - len(count))
-        # Built as Content from plain strings: a status name is never parsed as markup.
-        return Content.assemble((name, "bold"), " " * gap, (count, "dim"))
-
-
 class StatusColumn(Vertical):
+    """A status column: its card list, which draws the header (name and count) as its
+    first line; a header widget of its own cost ~2 ms on the first frame per column."""
+
     def __init__(self, column_id: str, styles: CardStyleSource) -> None:
         super().__init__(classes="status-column")
         self.column_id = column_id
-        self.header = ColumnHeader(classes="column-header")
         self.cards = CardList(column_id, styles)
 
     def compose(self) -> ComposeResult:
-        yield self.header
         yield self.cards
 
     def show(self, column: Column, model: BoardModel) -> None:
         filtered = bool(model.filter_text)
-        self.set_class(column.is_pseudo, "-pseudo")
-        self.header.show(column, filtered)
+        count = f"{len(column.cards)}/{column.total}" if filtered else str(column.total)
+        self.cards.set_header(column.name, count, pseudo=column.is_pseudo)
         empty = "No matches" if filtered and column.total else "No items"
         self.cards.set_cards(column.cards, model.labels, model.space_key, empty_text=empty)
 
@@ -96,6 +68,10 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
     are resolved once, not once per column."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "column-header",
+        "column-header--active",
+        "column-header--pseudo",
+        "column-header--count",
         "card",
         "card--cursor",
         "card--cursor-blurred",
@@ -121,6 +97,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         self._showing = asyncio.Lock()
         self._card_styles: dict[bool, CardStyles] = {}
         self._empty_style: Style | None = None
+        self._header_styles: dict[tuple[bool, bool], tuple[Style, Style]] = {}
         # Columns known at construction are composed with the board: the first frame
         # then needs one layout pass, not a mount after the mount.
         self._column_ids: list[str] = [column.id for column in model.columns] if model else []
@@ -142,6 +119,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         super().notify_style_update()
         self._card_styles.clear()
         self._empty_style = None
+        self._header_styles.clear()
 
     def card_styles(self, focused: bool) -> CardStyles:
         styles = self._card_styles.get(focused)
@@ -172,6 +150,24 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
                     more=partial("card--more"),
                 )
             self._card_styles[focused] = styles
+        return styles
+
+    def header_style(self, active: bool, pseudo: bool) -> tuple[Style, Style]:
+        """(name, count) styles of a column's header line."""
+        styles = self._header_styles.get((active, pseudo))
+        if styles is None:
+            name = self.get_visual_style(
+                "column-header--active" if active else "column-header"
+            ).rich_style
+            if pseudo:
+                muted = self.get_visual_style("column-header--pseudo").rich_style
+                name += Style(color=muted.color, italic=muted.italic)
+            if active and self.app.no_color:
+                # Grey everywhere: the column worked in is shown in reverse video.
+                name += Style(reverse=True, bold=True)
+            count = self.get_visual_style("column-header--count").rich_style
+            count = name + Style(color=count.color, bold=False, italic=False)
+            styles = self._header_styles[(active, pseudo)] = (name, count)
         return styles
 
     def empty_style(self) -> Style:
@@ -280,10 +276,15 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         else:  # mounted a moment ago and not laid out yet
             self.call_after_refresh(self._scroll_to_focused)
 
-    def _scroll_to_focused(self) -> None:
+    def _scroll_to_focused(self, tries: int = 5) -> None:
         index = self.focused_index()
-        if index is not None and index < len(self.columns):
-            self.scroll_to_widget(self.columns[index], animate=False, immediate=True)
+        columns = self.columns
+        if index is None or index >= len(columns):
+            return
+        if not columns[index].region and tries:  # not laid out yet: after the next frame
+            self.call_after_refresh(self._scroll_to_focused, tries - 1)
+            return
+        self.scroll_to_widget(columns[index], animate=False, immediate=True)
 
     # -- sizing ------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

@@ -13,21 +13,23 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kiteboard.ui.widgets.card import CARD_HEIGHT, CARD_LINES, render_card
+from kiteboard.ui.widgets.card import CARD_HEIGHT, CARD_LINES, render_card, truncate
 
 if TYPE_CHECKING:
     from kiteboard.store.rows import CardRow, LabelRow
     from kiteboard.ui.widgets.card import CardStyles
 
 _CACHE_SIZE = 256
+HEADER_LINES = 1  # the column's name and count, above its cards
 
 
 class CardStyleSource(Protocol):
@@ -38,6 +40,8 @@ class CardStyleSource(Protocol):
     def card_styles(self, focused: bool) -> CardStyles: ...
 
     def empty_style(self) -> Style: ...
+
+    def header_style(self, active: bool, pseudo: bool) -> tuple[Style, Style]: ...
 
 
 class CardList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -83,6 +87,10 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor_id: str | None = None
         self._strips: OrderedDict[tuple[object, ...], list[Strip]] = OrderedDict()
         self._base_style: Style | None = None  # self.rich_style, kept while drawing
+        # The header, the column's first line: it stays put while the cards scroll.
+        self.header_name = ""
+        self.header_count = ""
+        self.pseudo = False  # a column of our own (loading, no status): shown muted
 
     # -- data ------------------------------------------------------------------
     @property
@@ -113,7 +121,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         index = next((i for i, card in enumerate(self.cards) if card.id == self._cursor_id), None)
         moved_off = index is None
         self.cursor = min(self.cursor if index is None else index, max(0, len(self.cards) - 1))
-        self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT + HEADER_LINES)
         if not moved_off:
             self._scroll_to_y(self.cursor * CARD_HEIGHT - old_row)
         self._keep_cursor_visible()
@@ -150,7 +158,12 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def page_cards(self) -> int:
-        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+        return max(1, self._cards_height // CARD_HEIGHT)
+
+    @property
+    def _cards_height(self) -> int:
+        """The lines the cards have: the column's, less its header."""
+        return max(0, self.scrollable_content_region.height - HEADER_LINES)
 
     def page(self, direction: int) -> None:
         self.move(direction * self.page_cards)
@@ -165,7 +178,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
     def _keep_cursor_visible(self) -> None:
         if not self.cards:
             return
-        height = self.scrollable_content_region.height
+        height = self._cards_height
         top = self.cursor * CARD_HEIGHT
         bottom = top + CARD_LINES
         scroll_y = round(self.scroll_y)
@@ -175,11 +188,19 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
             self._scroll_to_y(bottom - height)
 
     def _refresh_card(self, index: int) -> None:
-        self.refresh_lines(index * CARD_HEIGHT, CARD_LINES)
+        self.refresh_lines(index * CARD_HEIGHT + HEADER_LINES, CARD_LINES)
+
+    def set_header(self, name: str, count: str, *, pseudo: bool = False) -> None:
+        if (name, count, pseudo) != (self.header_name, self.header_count, self.pseudo):
+            self.header_name, self.header_count, self.pseudo = name, count, pseudo
+            self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        self.refresh(Region(0, 0, self.size.width, HEADER_LINES))
 
     # -- events ------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.cards) * CARD_HEIGHT)
+        self.virtual_size = Size(event.size.width, len(self.cards) * CARD_HEIGHT + HEADER_LINES)
         self._strips.clear()
         self._keep_cursor_visible()
 
@@ -187,6 +208,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         if active != self.active:
             self.active = active
             self._refresh_card(self.cursor)
+            self._refresh_header()
         if self.parent is not None:
             self.parent.set_class(active, "-active")
 
@@ -201,7 +223,10 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_card(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
-        index = (event.y + round(self.scroll_y)) // CARD_HEIGHT
+        if event.y < HEADER_LINES:
+            self.focus()
+            return
+        index = (event.y - HEADER_LINES + round(self.scroll_y)) // CARD_HEIGHT
         if 0 <= index < len(self.cards):
             self.focus()
             self.move_to(index)
@@ -236,12 +261,30 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
             self._strips.move_to_end(key)
         return strips
 
+    def _header_strip(self, width: int) -> Strip:
+        """`In Progress        12`: the name (cut to fit) on the left, the count right."""
+        name_style, count_style = self._style_source.header_style(self.active, self.pseudo)
+        count = self.header_count
+        inner = max(1, width - 2)
+        name = truncate(self.header_name, max(1, inner - len(count) - 1))
+        gap = max(1, inner - cell_len(name) - len(count))
+        # Plain strings in segments: a status name is never read as markup.
+        return Strip(
+            [
+                Segment(" " + name, name_style),
+                Segment(" " * gap, name_style),
+                Segment(count + " ", count_style),
+            ]
+        ).crop_extend(0, width, name_style)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self._base_style
         if base is None:  # (rich_style walks up the DOM: not once per line)
             base = self._base_style = self.rich_style
-        line = y + round(self.scroll_y)
+        if y < HEADER_LINES:
+            return self._header_strip(self.size.width)
+        line = y - HEADER_LINES + round(self.scroll_y)
         if not self.cards:
             if line == 1:
                 text = self.empty_text[: max(0, width - 2)]
