@@ -164,7 +164,7 @@ def warm_home(base: Path, name: str, base_url: str, items: int | None) -> Path:
     return home
 
 
-def bench_paint(runs: int) -> dict[str, float]:
+def bench_paint(runs: int) -> dict[str, list[float]]:
     from kiteboard.emulator.app import Emulator
     from kiteboard.emulator.demo import build_demo_state
     from kiteboard.emulator.server import EmulatorServer
@@ -226,7 +226,7 @@ def bench_paint(runs: int) -> dict[str, float]:
                     shutil.rmtree(first_demo)
                     first_demo.mkdir()
                 results.setdefault(name, []).append(time_to_paint(argv, marker, env))
-    return {name: statistics.median(times) for name, times in results.items()}
+    return results
 
 
 # -- cursor moves, in-process -----------------------------------------------------------
@@ -341,11 +341,22 @@ def main() -> int:
     paint = bench_paint(args.runs)
     minimal = paint["minimal Textual app"]
     print(f"\nProcess start to painted screen (median of {args.runs}, 80x24 pty):")
-    for name, seconds in paint.items():
-        ratio = "" if name.startswith("minimal") else f"  ({seconds / minimal:.2f}× minimal)"
-        print(f"  {name:<26} {seconds * 1000:7.0f} ms{ratio}")
+    print("  (× minimal: the median of each round's ratio, and its range; the rounds")
+    print("  run every case in turn, so that a slow moment of the machine hits them alike)")
+    for name, times in paint.items():
+        ratio = ""
+        if not name.startswith("minimal"):
+            ratios = sorted(t / m for t, m in zip(times, minimal, strict=True))
+            ratio = (
+                f"  ({statistics.median(ratios):.2f}× minimal, {ratios[0]:.2f}–{ratios[-1]:.2f})"
+            )
+        print(f"  {name:<26} {statistics.median(times) * 1000:7.0f} ms{ratio}")
     big, small = paint["5,000-item board (PLAT)"], paint["50-item board (PLAT)"]
-    print(f"  5,000 vs 50 items: {(big / small - 1) * 100:+.1f}%")
+    growth = sorted(b / s - 1 for b, s in zip(big, small, strict=True))
+    print(
+        f"  5,000 vs 50 items: {statistics.median(growth) * 100:+.1f}%"
+        f" (rounds: {growth[0] * 100:+.1f}% to {growth[-1] * 100:+.1f}%)"
+    )
 
     cursor = bench_cursor(args.moves)
     print(f"\nCursor move, key to frame written (median of {args.moves}, in-process):")
