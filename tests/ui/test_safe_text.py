@@ -49,3 +49,18 @@ def test_megabyte_description_is_cut_and_says_so():
 
 def test_safe_block_keeps_line_breaks_but_not_escapes():
     assert safe_block("# Title\r\n\r\nbody \x1b[2Jtext\tend") == "# Title\n\nbody text    end"
+
+
+def test_the_fast_path_skips_only_text_the_cleaning_would_leave_as_it_is():
+    """safe_line returns printable text untouched, without its regexes: so no printable
+    character may be one the regexes remove (checked over every code point)."""
+    import sys
+
+    from kiteboard.ui.widgets.safe_text import _clean
+
+    printable = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isprintable())
+    assert _clean(printable) == printable
+    # ... and everything the cleaning removes takes the slow path.
+    for hostile in ("\x1b[31mred", "a\u202eb", "zero\u200bwidth", "tab\there", "bell\x07"):
+        assert not hostile.isprintable()
+        assert safe_line(hostile) != hostile

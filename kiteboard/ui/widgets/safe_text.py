@@ -11,28 +11,24 @@ Megabytes of text are cut short before any work is done on them.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC / DCS / SOS / PM / APC (ESC ] ...
 # terminated by BEL or ST), and two-character escapes (ESC + one byte). The 8-bit
 # forms (U+009B CSI, U+009D OSC, ...) are handled the same way.
-_ESCAPES = re.compile(
-    r"""
+_ESCAPES_PATTERN = r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?               # CSI ... final byte
   | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])           # OSC, DCS, SOS, PM, APC ...
         .*?(?:\x07|\x1b\\|\x9c|$)                    # ... up to BEL or ST (or the end)
   | \x1b[ -/]*[0-~]?                                 # any other escape
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
 
 # Controls (C0 but tab/newline, DEL, C1), bidi embeddings/overrides/isolates, and
 # zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, the invisible operators).
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
-_DROP = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _INVISIBLE + _BIDI + "\ufff9-\ufffb]",
-)
+_DROP_PATTERN = "[\x00-\x08\x0b-\x1f\x7f-\x9f" + _INVISIBLE + _BIDI + "\ufff9-\ufffb]"
 
 # Cut-offs: a title of more than a few screens is not read by anyone, and a
 # description is rendered as markdown, whose cost grows with its size.
@@ -40,8 +36,15 @@ MAX_LINE_CHARS = 2_000
 MAX_BLOCK_CHARS = 100_000
 
 
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled on first need (~2 ms): most text is printable and never needs them.
+    return re.compile(_ESCAPES_PATTERN, re.VERBOSE | re.DOTALL), re.compile(_DROP_PATTERN)
+
+
 def _clean(text: str) -> str:
-    return _DROP.sub("", _ESCAPES.sub("", text))
+    escapes, drop = _patterns()
+    return drop.sub("", escapes.sub("", text))
 
 
 def safe_line(text: str | None, *, max_chars: int = MAX_LINE_CHARS) -> str:
@@ -52,6 +55,11 @@ def safe_line(text: str | None, *, max_chars: int = MAX_LINE_CHARS) -> str:
     """
     if not text:
         return ""
+    if len(text) <= max_chars and text.isprintable():
+        # Every character the cleaning removes (controls, escapes' introducers, line
+        # breaks, tabs, the invisible and bidi ones: categories Cc and Cf) is one that
+        # isprintable() refuses: such text is shown as it is, without the regexes.
+        return text
     truncated = len(text) > max_chars * 2
     text = text[: max_chars * 2]  # escapes may shrink it; don't work on megabytes
     text = _clean(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
