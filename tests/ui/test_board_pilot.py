@@ -245,6 +245,8 @@ async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(mak
     others follow it, and `l` typed before they are mounted still gets to them."""
     from textual import events
 
+    from tests.ui.test_sync_pilot import wait_until
+
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(4):  # queued at once, before the board has settled
@@ -254,10 +256,11 @@ async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(mak
         board = screen.board
         assert [c.column_id for c in board.columns] == [c.id for c in screen.model.columns]
         assert focused_list(app).column_id == screen.model.columns[-1].id
-        assert board.hidden_columns() == (2, 0)
+        # Scrolled into view once laid out (a frame or two after the keys).
+        await wait_until(pilot, lambda: board.hidden_columns() == (2, 0))
         await pilot.press("h", "h", "h", "h")
         assert focused_list(app).column_id == screen.model.columns[0].id
-        assert board.hidden_columns() == (0, 2)
+        await wait_until(pilot, lambda: board.hidden_columns() == (0, 2))
 
 
 async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path):

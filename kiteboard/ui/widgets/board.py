@@ -273,8 +273,9 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
             self.screen.set_focus(columns[index].cards, scroll_visible=False)
         if columns[index].region:
             self.scroll_to_widget(columns[index], animate=False, immediate=True)
-        else:  # mounted a moment ago and not laid out yet
-            self.call_after_refresh(self._scroll_to_focused)
+        # And once more after the next layout: a column mounted a moment ago may have no
+        # place yet, or an old one (then the scroll above missed it).
+        self.call_after_refresh(self._scroll_to_focused)
 
     def _scroll_to_focused(self, tries: int = 5) -> None:
         index = self.focused_index()
