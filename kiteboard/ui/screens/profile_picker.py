@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
+from kiteboard.ui.no_color import list_box_css
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -72,38 +72,12 @@ class ProfilePickerScreen(ModalScreen[str | None]):
     # frame, which is what start-up waits for).
     SCOPED_CSS = False
     DEFAULT_CSS = (
-        """
-        ProfilePickerScreen {
-            align: center middle;
-        }
-        #profile-box {
-            width: 72;
-            max-width: 100%;
-            height: auto;
-            max-height: 90%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
-        #profile-title {
-            text-style: bold;
-            padding: 0 0 1 0;
-        }
-        #profile-list {
-            height: auto;
-            max-height: 1fr;
-            border: none;
-            padding: 0;
-        }
-        #profile-hint {
-            color: $text-muted;
-            margin: 1 0 0 0;
-        }
+        list_box_css("ProfilePickerScreen", "profile", 72)
+        + """
         #profile-note.-after-list {
             margin: 1 0 0 0;
         }
     """
-        + OPTION_LIST_NO_COLOR
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
+from kiteboard.ui.no_color import list_box_css
 
 PREVIEW_DELAY = 0.15  # seconds the highlight rests on a theme before it is shown
 
@@ -38,37 +38,7 @@ class ThemePickerScreen(ModalScreen[str | None]):
     # Unscoped, and parsed only when this is first shown (not on the board's first
     # frame, which is what start-up waits for).
     SCOPED_CSS = False
-    DEFAULT_CSS = (
-        """
-        ThemePickerScreen {
-            align: center middle;
-        }
-        #theme-box {
-            width: 52;
-            max-width: 100%;
-            height: auto;
-            max-height: 90%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
-        #theme-title {
-            text-style: bold;
-            padding: 0 0 1 0;
-        }
-        #theme-list {
-            height: auto;
-            max-height: 1fr;
-            border: none;
-            padding: 0;
-        }
-        #theme-hint {
-            color: $text-muted;
-            margin: 1 0 0 0;
-        }
-    """
-        + OPTION_LIST_NO_COLOR
-    )
+    DEFAULT_CSS = list_box_css("ThemePickerScreen", "theme", 52)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="theme.cancel"),
