@@ -22,6 +22,7 @@ from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.screens.forms import CommentForm, StatusPicker, WorkItemForm
 from kiteboard.ui.session import Connection, Session
 from kiteboard.ui.widgets.card_list import CardList
+from tests.pilot_support import record_notifications
 from tests.ui.demo_store import demo_store, fixed_clock
 from tests.writing_world import FAST_RETRY, RecordingTransport, _no_sleep, delete_item
 
@@ -107,18 +108,6 @@ def column_titles(app: KiteboardApp, status_id: str) -> list[str]:
     assert board.model is not None
     column = next(c for c in board.model.columns if c.id == status_id)
     return [card.title for card in column.cards]
-
-
-def record_notifications(app: KiteboardApp, monkeypatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message, *, title="", severity="information", timeout=None, markup=True):
-        seen.append((title, message))
-        original(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    monkeypatch.setattr(app, "notify", notify)
-    return seen
 
 
 def test_the_board_screen_has_the_writing_keys() -> None:

@@ -245,7 +245,7 @@ async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(mak
     others follow it, and `l` typed before they are mounted still gets to them."""
     from textual import events
 
-    from tests.ui.test_sync_pilot import wait_until
+    from tests.pilot_support import wait_until
 
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,8 +10,8 @@ from kiteboard.app import AppOptions, KiteboardApp
 from kiteboard.store.db import Store
 from kiteboard.ui.demo_world import demo_folder, demo_session, demo_source
 from kiteboard.ui.screens.board import BoardScreen
+from tests.pilot_support import wait_until
 from tests.ui.demo_store import fixed_clock
-from tests.ui.test_sync_pilot import wait_until
 
 
 async def _connect(reset_world: bool = False):

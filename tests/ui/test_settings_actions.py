@@ -23,29 +23,8 @@ from kiteboard.ui.screens.profile_picker import ProfilePickerScreen
 from kiteboard.ui.screens.space_picker import SpacePickerScreen
 from kiteboard.ui.screens.theme_picker import ThemePickerScreen
 from kiteboard.ui.session import Session
+from tests.pilot_support import record_notifications, wait_until
 from tests.ui.demo_store import demo_store, fixed_clock
-
-
-async def wait_until(pilot, condition, *, tries: int = 3000) -> None:
-    """Let the app run until `condition()` holds. The bound only turns a hang into a
-    failure (a minute): it is no timing assertion, so a loaded CI machine passes too."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
-
-
-def record_notifications(app: KiteboardApp, monkeypatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    original = app.notify
-
-    def notify(message, *, title="", severity="information", timeout=None, markup=True):
-        seen.append((title, message))
-        original(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    monkeypatch.setattr(app, "notify", notify)
-    return seen
 
 
 def write_config(path: Path, text: str) -> Path:

@@ -10,17 +10,8 @@ from kiteboard.ui.connect import demo_connector
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.session import Session
 from kiteboard.ui.widgets.card import CARD_HEIGHT
+from tests.pilot_support import wait_until
 from tests.ui.demo_store import fill_store, fixed_clock
-
-
-async def wait_until(pilot, condition, *, tries: int = 3000) -> None:
-    """Let the app run until `condition()` holds. The bound only turns a hang into a
-    failure (a minute): it is no timing assertion, so a loaded CI machine passes too."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
 
 
 def make_synced_app(tmp_path, *, space="KB"):
