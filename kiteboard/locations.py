@@ -7,8 +7,10 @@ space) in the state folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "kiteboard"
 
@@ -17,6 +19,12 @@ def sha256_hex(data: str | bytes) -> str:
     """The SHA-256 of `data` (text as UTF-8), in hex. From CPython's own SHA-256 module when it
     is there (`_sha2` from 3.12, `_sha256` before): `hashlib` loads OpenSSL first, ~5 ms
     of every start for a digest of a few bytes. The digest is the same either way."""
+    return _sha256()(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+@functools.cache
+def _sha256() -> Any:
+    # Found once: a module that is not there is searched for again on every import.
     try:
         from _sha2 import sha256  # type: ignore[import-not-found]
     except ImportError:
@@ -24,7 +32,7 @@ def sha256_hex(data: str | bytes) -> str:
             from _sha256 import sha256  # type: ignore[import-not-found,no-redef]
         except ImportError:
             from hashlib import sha256
-    return sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+    return sha256
 
 
 def _platformdirs():
