@@ -270,6 +270,7 @@ async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path)
 
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.ui.session import Session
+    from tests.pilot_support import wait_until
     from tests.ui.demo_store import demo_store, fixed_clock
 
     big = demo_store(tmp_path / "big.sqlite3", items=1_200)
@@ -287,6 +288,7 @@ async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path)
             totals = [column.total for column in first.columns]
             for key in ("j", "j", "j"):  # typed while the whole space is being read
                 app.post_message(events.Key(key, key))
+            await wait_until(pilot, lambda: not screen.model.partial)  # read in a thread
             await pilot.pause()
             whole = screen.model
             assert not whole.partial

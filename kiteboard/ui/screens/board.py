@@ -7,6 +7,7 @@ pane opens beside the board; on a narrow one it is a screen of its own.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -124,7 +125,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         await self.reload(read=False)  # read in compose
         if self.model is not None and self.model.partial:
             # The first frame shows a preview; the whole space comes right after it.
-            self.call_after_refresh(self.reload)
+            self.call_after_refresh(self._load_whole)
         self.board.focus_column(0)
         session = self.kiteboard.session
         store = session.store
@@ -162,15 +163,25 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             model.set_filter(self.model.filter_text)
         return model
 
-    async def reload(self, *, read: bool = True) -> None:
-        """Read the whole space from the store and show it."""
-        model = self._read_model() if read else self.model
+    async def reload(self, *, read: bool = True, model: BoardModel | None = None) -> None:
+        """Read the whole space from the store (or take `model`) and show it."""
+        if model is None:
+            model = self._read_model() if read else self.model
         if model is None:
             return
         self.model = model
         await self.board.show(model)
         self._update_info()
         self._reveal()
+
+    async def _load_whole(self) -> None:
+        """Replace the first frame's preview with the whole space, read in a thread
+        (~40 ms for 5,000 items) so that keys typed meanwhile are handled."""
+        model = await asyncio.to_thread(self._read_model)
+        if model is None or self.model is None or not self.model.partial:
+            return  # a reload (a sync's changes) got there first
+        model.set_filter(self.model.filter_text)  # typed while it was read
+        await self.reload(read=False, model=model)
 
     async def _apply_pending(self) -> None:
         pending, reload_all = self._pending, self._reload_all
