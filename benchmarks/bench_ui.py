@@ -247,6 +247,8 @@ async def _cursor_latency(items: int | None, moves: int, span: int) -> float:
         )
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
+            while app.screen.model.partial:  # a big space: its whole read, in a thread
+                await pilot.pause(0.01)
             # The headless driver skips turning a frame into terminal bytes: do it
             # here, so that the time includes it, and note when a frame is done.
             from textual._compositor import CompositorUpdate
