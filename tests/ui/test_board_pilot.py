@@ -263,6 +263,26 @@ async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(mak
         await wait_until(pilot, lambda: board.hidden_columns() == (0, 2))
 
 
+async def test_a_late_focus_event_does_not_take_the_highlight_from_the_focused_column(make_app):
+    """Keys typed quickly move the focus through several columns; each one's Focus
+    event arrives later, in no fixed order. One arriving after the focus moved on must
+    not make its column the highlighted one (the next `l` would start from there)."""
+    from textual import events
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "l")
+        board = app.screen.board
+        assert board.focused_index() == 2
+        board.columns[1].cards.post_message(events.Focus())  # column 1's, come late
+        await pilot.pause()
+        assert [c.cards.active for c in board.columns] == [False, False, True, False, False]
+        assert focused_list(app) is board.columns[2].cards
+        await pilot.press("l")
+        assert focused_list(app) is board.columns[3].cards
+
+
 async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path):
     """From 1,000 items the first frame holds each column's first cards (and the true
     counts); the whole space follows, with the cursor still on the card it was on."""

@@ -213,6 +213,10 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
             self.parent.set_class(active, "-active")
 
     def on_focus(self) -> None:
+        if self.screen.focused is not self:
+            # The focus moved on before this event came (keys typed quickly move it
+            # from column to column): the column it is in now is the active one.
+            return
         if self.parent is not None and self.parent.parent is not None:
             for card_list in self.parent.parent.query(CardList):
                 card_list.set_active(card_list is self)
