@@ -152,6 +152,30 @@ async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app
         assert app.screen.top_bar.info.plain.strip() == ""  # all 5 in view again
 
 
+async def test_the_pane_opened_by_keys_typed_quickly_shows_the_card_under_the_cursor(make_app):
+    """j j Enter typed at once: the pane opens on the card the cursor ended on, not on
+    one it passed (each move's message reaches the screen after the Enter)."""
+    from textual import events
+
+    app = make_app("KB")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for key, character in [("j", "j"), ("j", "j"), ("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        pane = app.screen.query_one("#detail-pane")
+        cards = app.screen.board.columns[0].cards
+        assert cards.cursor == 2
+        assert pane.item_id == cards.cursor_id
+        # Back on the board (tab), the pane follows the cursor.
+        await pilot.press("tab")
+        assert app.focused is cards
+        await pilot.press("j")
+        await pilot.pause()
+        assert cards.cursor == 3 and pane.item_id == cards.cursor_id
+
+
 async def test_switching_space_with_s(make_app, store):
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:

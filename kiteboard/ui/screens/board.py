@@ -398,7 +398,16 @@ class BoardScreen(BoardWritingActions, Screen[None]):
 
     @on(CardList.CursorMoved)
     async def _cursor_moved(self, event: CardList.CursorMoved) -> None:
-        if self._pane_open and event.card_id and event.card_list.has_focus:
+        # Only news that is still true: keys typed quickly (j j Enter) are handled
+        # before their moves' messages reach here, and Enter has already moved the
+        # focus to the pane on the card the cursor ended on.
+        card_list = event.card_list
+        if (
+            self._pane_open
+            and event.card_id
+            and event.card_id == card_list.cursor_id
+            and self.focused is card_list
+        ):
             await self._show_in_pane(event.card_id)
 
     def _pane(self) -> ItemDetailView | None:
