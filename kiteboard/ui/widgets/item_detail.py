@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.binding import BindingType
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
 from kiteboard.ui.board_model import reference
 from kiteboard.ui.widgets.card import size_letter
+from kiteboard.ui.widgets.key_scroll import KeyScroll, scroll_bindings
 from kiteboard.ui.widgets.label_colors import chip_style
 from kiteboard.ui.widgets.safe_text import safe_block, safe_line
 from kiteboard.ui.widgets.sync_state import ago
@@ -59,7 +60,7 @@ def _author(name: str | None, kind: str | None) -> str:
     return f"{text} (app)" if kind == "application" else text
 
 
-class ItemDetailView(VerticalScroll, can_focus=True):
+class ItemDetailView(KeyScroll, can_focus=True):
     """Scrollable item detail; Esc (handled by the owner) returns to the board."""
 
     # Unscoped, and parsed only when this is first shown (not on the board's first
@@ -113,16 +114,7 @@ class ItemDetailView(VerticalScroll, can_focus=True):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Down", show=False, id="detail.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="detail.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
-        Binding(
-            "ctrl+d,pagedown,space", "page_down", "Page down", show=False, id="detail.page_down"
-        ),
-        Binding("ctrl+u,pageup", "page_up", "Page up", show=False, id="detail.page_up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = scroll_bindings("detail")
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
         super().__init__(id=id)
