@@ -335,18 +335,37 @@ class KiteboardApp(SettingsActions, App[int]):
         self.push_screen(HelpScreen(self.help_groups()))
 
     def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """Every binding, grouped by where it works (a test checks none is missing)."""
         from kiteboard.ui.screens.board import BoardScreen
-        from kiteboard.ui.screens.help import binding_rows
+        from kiteboard.ui.screens.connecting import ConnectingScreen
+        from kiteboard.ui.screens.first_run import FirstRunScreen
+        from kiteboard.ui.screens.forms.base import DraftForm
+        from kiteboard.ui.screens.forms.confirm import DiscardConfirm
+        from kiteboard.ui.screens.forms.labels import LabelPicker
+        from kiteboard.ui.screens.forms.status_picker import StatusPicker
+        from kiteboard.ui.screens.help import HelpScreen, HelpScroll, binding_rows
         from kiteboard.ui.screens.item import ItemScreen
+        from kiteboard.ui.screens.profile_picker import ProfilePickerScreen
+        from kiteboard.ui.screens.space_key import SpaceKeyScreen
         from kiteboard.ui.screens.space_picker import SpacePickerScreen
+        from kiteboard.ui.screens.theme_picker import ThemePickerScreen
         from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+        def of(*classes: type) -> list[BindingType]:
+            return [binding for cls in classes for binding in own_bindings(cls)]
 
         return binding_rows(
             [
-                ("Board", own_bindings(BoardScreen)),
-                ("Item detail", [*own_bindings(ItemDetailView), *own_bindings(ItemScreen)]),
-                ("Space picker", own_bindings(SpacePickerScreen)),
-                ("Everywhere", own_bindings(KiteboardApp)),
+                ("Board", of(BoardScreen)),
+                ("Item detail", of(ItemDetailView, ItemScreen)),
+                ("Writing forms", of(DraftForm, LabelPicker, DiscardConfirm)),
+                ("Move to column", of(StatusPicker)),
+                ("Space picker", of(SpacePickerScreen)),
+                ("Theme picker", of(ThemePickerScreen)),
+                ("Profile picker", of(ProfilePickerScreen)),
+                ("Starting", of(FirstRunScreen, ConnectingScreen, SpaceKeyScreen)),
+                ("This help", of(HelpScroll, HelpScreen)),
+                ("Everywhere", of(KiteboardApp)),
             ],
             dict(self.options.keymap),
         )

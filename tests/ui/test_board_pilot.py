@@ -134,6 +134,34 @@ async def test_enter_on_a_narrow_terminal_opens_the_item_screen_and_esc_returns(
         assert (focused_list(app).column_id, focused_list(app).cursor_id) == before
 
 
+async def test_every_key_typed_at_once_scrolls_the_item_detail(make_app):
+    """j held down (or typed quickly) scrolls a line per key, at once: scrolling is not
+    animated, so no key lands in the middle of an animation and is lost."""
+    from textual import events
+
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen.query_one(ItemDetailView)
+        assert detail.max_scroll_y >= 6 and detail.scroll_y == 0
+        for _ in range(6):
+            app.post_message(events.Key("j", "j"))
+        await pilot.pause()
+        assert detail.scroll_y == 6
+        await pilot.press("k")
+        assert detail.scroll_y == 5
+        await pilot.press("G")
+        assert detail.scroll_y == detail.max_scroll_y
+        await pilot.press("g")
+        assert detail.scroll_y == 0
+        await pilot.press("ctrl+d")
+        assert detail.scroll_y > 5
+
+
 async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app):
     app = make_app("KB")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -219,6 +247,17 @@ async def test_help_lists_every_binding_with_its_id(make_app):
 
         assert {b.id for b in Board.BINDINGS} <= listed
         assert {"app.quit", "app.help", "app.spaces", "detail.close"} <= listed
+        # Every binding of every screen: a new screen's keys cannot be left out.
+        from kiteboard.ui.binding_ids import binding_ids
+
+        assert listed == binding_ids()
+        # The list is longer than the overlay: the board's keys scroll it.
+        scroll = app.screen.query_one("#help-scroll")
+        assert scroll.max_scroll_y > 0
+        await pilot.press("j", "j", "j")
+        assert scroll.scroll_y == 3
+        await pilot.press("G")
+        assert scroll.scroll_y == scroll.max_scroll_y
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)
 

@@ -10,10 +10,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from kiteboard.ui.widgets.key_scroll import KeyScroll, scroll_bindings
 
 # How keys are named in the help (Textual's names are for config files).
 _KEY_NAMES = {
@@ -58,6 +60,12 @@ def binding_rows(
             rows.append((key_label(keys), binding.description, binding.id))
         result.append((title, rows))
     return result
+
+
+class HelpScroll(KeyScroll, can_focus=True):
+    """The list of keys; scrolled with the board's keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = scroll_bindings("help")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -112,10 +120,12 @@ class HelpScreen(ModalScreen[None]):
                 )
         with Vertical(id="help-box"):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
-            with VerticalScroll(id="help-scroll"):
+            with HelpScroll(id="help-scroll"):
                 yield Static(Content("\n").join(lines), id="help-text")
             yield Static(
-                Content("Esc closes · remap any key by its id in the config's [keymap]"),
+                Content(
+                    "j k scroll · Esc closes · remap any key by its id in the config's [keymap]"
+                ),
                 id="help-hint",
             )
 
