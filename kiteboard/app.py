@@ -14,13 +14,14 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from kiteboard.ui.messages import Connected, ConnectFailed, StoreEvent
 from kiteboard.ui.session import Session
 from kiteboard.ui.settings_actions import SettingsActions
+from kiteboard.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from kiteboard.config import Settings
@@ -92,10 +93,17 @@ class KiteboardApp(SettingsActions, App[int]):
         self._offline_since: float | None = None  # connecting failed; retried with backoff
         self._reconnect_delay = self.options.reconnect_delay
         self._started = False
+        self._type_ahead = TypeAhead(self, super().on_event)
         if self.options.keymap:
             self.set_keymap(dict(self.options.keymap))
         if self.options.theme and self.options.theme in self.available_themes:
             self.theme = self.options.theme
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed while a screen opens wait for it (see type_ahead.py).
+        if isinstance(event, events.Key | events.Paste) and self._type_ahead.take(event):
+            return
+        await super().on_event(event)
 
     # -- startup ---------------------------------------------------------------
     def on_mount(self) -> None:

@@ -356,3 +356,49 @@ async def test_the_status_picker_moves_with_j_and_k(make_app, kitemaker) -> None
         await pilot.press("m", "j", "j", "j", "k", "enter")
         await settle(app, pilot)
     assert kitemaker.state.items[card.id].status_id == statuses[2].id
+
+
+def typed_at_once(app: KiteboardApp, keys: list[str]) -> None:
+    """Keys that reach the app together, as when someone types quickly: each one is on
+    its way before the screen the key before it opens is there."""
+    from textual import events
+
+    names = {" ": "space"}
+    for key in keys:
+        app.post_message(events.Key(names.get(key, key), key))
+
+
+async def test_a_title_typed_right_after_c_lands_in_the_form_whole(make_app, kitemaker) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        typed_at_once(app, ["c", *"Fix the login"])
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, WorkItemForm)
+        assert form.query_one("#title", Input).value == "Fix the login"
+        board = board_of(app)
+        assert board.board.focused_index() == 0  # no letter moved the board (l, h, ...)
+        assert board.board.columns[0].cards.cursor == 0
+
+
+async def test_a_comment_typed_right_after_a_lands_in_the_form_whole(make_app, kitemaker) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        typed_at_once(app, ["a", *"looks good"])
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommentForm)
+        assert app.screen.query_one("#body", TextArea).text == "looks good"
+
+
+async def test_m_and_a_digit_typed_at_once_move_the_card(make_app, kitemaker) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        card = focused_list(app).cursor_card
+        target = board_of(app).model.columns[2].id
+        typed_at_once(app, ["m", "3"])
+        await settle(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        assert kitemaker.state.items[card.id].status_id == target

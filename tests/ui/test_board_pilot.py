@@ -162,6 +162,35 @@ async def test_every_key_typed_at_once_scrolls_the_item_detail(make_app):
         assert detail.scroll_y > 5
 
 
+async def test_keys_typed_right_after_the_key_that_opens_a_screen_reach_that_screen(make_app):
+    """`s` + a space's name, Enter + `j j j`, typed at once: every key after the first
+    was on its way to the board before the new screen was there, and was dropped."""
+    from textual import events
+    from textual.widgets import Input
+
+    from kiteboard.ui.screens.item import ItemScreen
+    from kiteboard.ui.screens.space_picker import SpacePickerScreen
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in ["enter", "j", "j", "j"]:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ItemScreen)
+        assert app.screen.query_one(ItemDetailView).scroll_y == 3
+        await pilot.press("escape")
+        assert focused_list(app).cursor == 0  # the j's scrolled the item, not the board
+        for key in "splat":
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SpacePickerScreen)
+        assert app.screen.query_one("#picker-filter", Input).value == "plat"
+
+
 async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app):
     app = make_app("KB")
     async with app.run_test(size=(160, 48)) as pilot:
