@@ -93,16 +93,24 @@ class KiteboardApp(SettingsActions, App[int]):
         self._offline_since: float | None = None  # connecting failed; retried with backoff
         self._reconnect_delay = self.options.reconnect_delay
         self._started = False
-        self._type_ahead = TypeAhead(self, super().on_event)
+        self._type_ahead = TypeAhead(self)
         if self.options.keymap:
             self.set_keymap(dict(self.options.keymap))
         if self.options.theme and self.options.theme in self.available_themes:
             self.theme = self.options.theme
 
+    @property
+    def typing_settled(self) -> bool:
+        """Every key typed so far has gone on (none waits for a screen to open)."""
+        return self._type_ahead.idle
+
     async def on_event(self, event: events.Event) -> None:
         # Keys typed while a screen opens wait for it (see type_ahead.py).
-        if isinstance(event, events.Key | events.Paste) and self._type_ahead.take(event):
-            return
+        if isinstance(event, events.Key | events.Paste):
+            if not self.screen_stack:
+                return  # closing: no screen to take it (Textual would raise)
+            if self._type_ahead.take(event):
+                return
         await super().on_event(event)
 
     # -- startup ---------------------------------------------------------------
@@ -402,4 +410,5 @@ class KiteboardApp(SettingsActions, App[int]):
             self._show_from_store()
 
     async def on_unmount(self) -> None:
+        self._type_ahead.close()
         await self.session.aclose()

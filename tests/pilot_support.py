@@ -15,6 +15,25 @@ async def wait_until(pilot: Any, condition: Any, *, tries: int = 3000) -> None:
     raise AssertionError("condition never held")
 
 
+_CHARACTERS = {"enter": "\r", "slash": "/", "space": " ", "question_mark": "?"}
+
+
+async def type_at_once(pilot: Any, *keys: str) -> None:
+    """Keys that reach the app together, as from a fast typist or a laggy SSH link
+    (Pilot.press waits for the app to be idle after each key); returns once every one
+    has gone on to the app and the app is idle."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        character = _CHARACTERS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+    taken: list[bool] = []
+    app.call_later(taken.append, True)  # runs once the app has taken every key above
+    await wait_until(pilot, lambda: bool(taken) and app.typing_settled)
+    await pilot.pause()
+
+
 def record_notifications(app: Any, monkeypatch: Any) -> list[tuple[str, str]]:
     """The (title, message) of every notification the app shows from now on."""
     seen: list[tuple[str, str]] = []

@@ -22,7 +22,7 @@ from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.screens.forms import CommentForm, StatusPicker, WorkItemForm
 from kiteboard.ui.session import Connection, Session
 from kiteboard.ui.widgets.card_list import CardList
-from tests.pilot_support import record_notifications
+from tests.pilot_support import record_notifications, type_at_once
 from tests.ui.demo_store import demo_store, fixed_clock
 from tests.writing_world import FAST_RETRY, RecordingTransport, _no_sleep, delete_item
 
@@ -358,25 +358,13 @@ async def test_the_status_picker_moves_with_j_and_k(make_app, kitemaker) -> None
     assert kitemaker.state.items[card.id].status_id == statuses[2].id
 
 
-def typed_at_once(app: KiteboardApp, keys: list[str]) -> None:
-    """Keys that reach the app together, as when someone types quickly: each one is on
-    its way before the screen the key before it opens is there."""
-    from textual import events
-
-    names = {" ": "space"}
-    for key in keys:
-        app.post_message(events.Key(names.get(key, key), key))
-
-
 async def test_a_title_typed_right_after_c_lands_in_the_form_whole(make_app, kitemaker) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
-        typed_at_once(app, ["c", *"Fix the login"])
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, WorkItemForm)
-        assert form.query_one("#title", Input).value == "Fix the login"
+        await type_at_once(pilot, "c", *"Fix", "space", *"the", "space", *"login")
+        assert isinstance(app.screen, WorkItemForm)
+        assert app.screen.query_one("#title", Input).value == "Fix the login"
         board = board_of(app)
         assert board.board.focused_index() == 0  # no letter moved the board (l, h, ...)
         assert board.board.columns[0].cards.cursor == 0
@@ -386,8 +374,7 @@ async def test_a_comment_typed_right_after_a_lands_in_the_form_whole(make_app, k
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
-        typed_at_once(app, ["a", *"looks good"])
-        await settle(app, pilot)
+        await type_at_once(pilot, "a", *"looks", "space", *"good")
         assert isinstance(app.screen, CommentForm)
         assert app.screen.query_one("#body", TextArea).text == "looks good"
 
@@ -398,7 +385,20 @@ async def test_m_and_a_digit_typed_at_once_move_the_card(make_app, kitemaker) ->
         await settle(app, pilot)
         card = focused_list(app).cursor_card
         target = board_of(app).model.columns[2].id
-        typed_at_once(app, ["m", "3"])
+        await type_at_once(pilot, "m", "3")
         await settle(app, pilot)
-        assert isinstance(app.screen, BoardScreen)
         assert kitemaker.state.items[card.id].status_id == target
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_a_burst_of_c_title_and_ctrl_s_sends_the_whole_title(make_app, kitemaker) -> None:
+    """Keys that arrive together (a laggy SSH link): Ctrl+s, a binding the app runs at
+    once, must not send the form before the letters typed ahead of it are in."""
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await type_at_once(pilot, "c", *"Ship", "space", *"it", "ctrl+s")
+        await settle(app, pilot)
+        assert kitemaker.titled("Ship it")
+        assert isinstance(app.screen, BoardScreen)
+    assert not kitemaker.titled("S") and not kitemaker.titled("")

@@ -10,27 +10,36 @@ first:
 - a key that comes back up from a screen that is no longer the current one is taken
   back, to be sent again to the screen now on top;
 - while the current screen is not ready (not mounted yet, or its field not focused
-  yet), keys wait.
+  yet), or the key before is still on its way, keys wait.
 
-Waiting keys are delivered in the order they were typed once the screen is ready. The
-wait is bounded: after `MAX_WAIT` seconds keys go on as Textual would send them.
+A key is on its way until it has been through the app and every widget from the focused
+one back up to the app (the last of them runs its binding). Keys typed one by one never
+wait for that; keys that come in a burst (a laggy SSH link, a paste of keys, typing
+while a screen opens) go one at a time, in the order typed. Without it, `j` typed
+right after Enter reached the space picker's field before Enter's binding ran, and
+Ctrl+s sent a form before the letters typed ahead of it were in. The waits are bounded
+(`MAX_WAIT`, `PASS_WAIT`): after them keys go on as Textual would send them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual import events
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.message_pump import MessagePump
     from textual.screen import Screen
 
 MAX_WAIT = 1.5  # seconds: a screen that never takes the focus must not eat keys
 POLL = 0.01  # seconds between looks at the screen while keys wait
+PASS_WAIT = 1.0  # seconds: at most this long for a key to come back up
 REMEMBERED = 256  # keys sent on whose way back we may still be asked about
 
 
@@ -40,29 +49,34 @@ class _Sent(NamedTuple):
 
 
 class TypeAhead:
-    def __init__(
-        self,
-        app: App[object],
-        deliver: Callable[[events.Event], Awaitable[None]],
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, app: App[object], *, clock: Callable[[], float] = time.monotonic) -> None:
         self._app = app
-        self._deliver = deliver
         self._clock = clock
         self._count = 0  # keys seen: their number is the order they were typed in
         self._held: list[tuple[int, events.Event]] = []  # sorted by number
         self._sent: dict[events.Event, _Sent] = {}
-        self._since = 0.0
-        self._flushing = False
+        self._released: dict[events.Event, int] = {}  # let through now, with their number
+        self._draining: asyncio.Task[None] | None = None
+        self._on_its_way: events.Event | None = None  # the last key sent, until back
+        self._on_its_way_since = 0.0
+        self._way: list[MessagePump] = []  # the queues it goes through
+        self._following = False
+        self._arrived = asyncio.Event()  # set when that key has come all the way
+        self._laid_out: object | None = None  # the screen last seen laid out
+        self._taken = asyncio.Event()  # set when the app has the key let through last
 
     @property
-    def waiting(self) -> int:
-        return len(self._held)
+    def idle(self) -> bool:
+        """No key waits here: every key typed so far has gone on to the app."""
+        return not self._held and (self._draining is None or self._draining.done())
 
     def take(self, event: events.Key | events.Paste) -> bool:
         """True when this keeps `event` (to deliver later); False: the app goes on."""
+        if not self._app.screen_stack:
+            return False  # starting or closing: as Textual would
         if event.is_forwarded:  # on its way back up, not handled below
+            if event is self._on_its_way:
+                self._came_back()  # (its binding, if any, runs right after this)
             sent = self._sent.pop(event, None)
             if not isinstance(event, events.Key) or sent is None:
                 return False
@@ -70,45 +84,118 @@ class TypeAhead:
                 return False
             # Typed before the screen now on top was there: send it there.
             event.stop()
-            self._hold(sent.number, events.Key(event.key, event.character))
+            self._hold(sent.number, event)
             return True
+        if (number := self._released.pop(event, None)) is not None:
+            self._send(event, number)
+            self._taken.set()
+            return False
         self._count += 1
-        if self._held or not self.screen_ready():
+        if self._held or self._still_on_its_way() or not self.screen_ready():
             self._hold(self._count, event)
             return True
-        self._remember(event, self._count)
+        self._send(event, self._count)
         return False
 
     def screen_ready(self) -> bool:
+        if not self._app.screen_stack:
+            return True  # nothing to wait for
         screen = self._app.screen
         if not screen.is_mounted:
             return False
         return screen.focused is not None or not screen.focus_chain
 
-    def _remember(self, event: events.Event, number: int) -> None:
-        self._sent[event] = _Sent(self._app.screen, number)
+    def _send(self, event: events.Event, number: int) -> None:
+        """`event` goes on now (the app hands it to the focused widget): note its way."""
+        app = self._app
+        self._sent[event] = _Sent(app.screen, number)
         if len(self._sent) > REMEMBERED:  # keys a widget handled never come back
             del self._sent[next(iter(self._sent))]
+        self._on_its_way = event
+        self._on_its_way_since = self._clock()
+        self._way = [app, *(app.focused or app.screen).ancestors_with_self]
+        self._following = False
+        self._arrived.clear()
 
-    def _hold(self, number: int, event: events.Event) -> None:
-        if not self._held:
-            self._since = self._clock()
-            self._app.set_timer(POLL, self._flush, name="type-ahead")
-        bisect.insort(self._held, (number, event), key=lambda held: held[0])
+    def _came_back(self) -> None:
+        self._on_its_way = None
+        self._arrived.set()
 
-    async def _flush(self) -> None:
-        if self._flushing:
-            return
-        self._flushing = True
-        try:
-            # One at a time: a key may open another screen, which the next keys wait for.
-            while self._held:
-                if not self.screen_ready() and self._clock() - self._since < MAX_WAIT:
-                    self._app.set_timer(POLL, self._flush, name="type-ahead")
-                    return
-                number, event = self._held.pop(0)
-                self._remember(event, number)
-                await self._deliver(event)
-                self._since = self._clock()  # the next key's wait starts now
-        finally:
-            self._flushing = False
+    def _still_on_its_way(self) -> bool:
+        """Whether the last key sent may not have come all the way back up yet. Most
+        keys come back to the app (their bindings run there) and are known to be back;
+        for one a widget kept (a letter typed in a field) this follows its way now."""
+        key = self._on_its_way
+        if key is None:
+            return False
+        if self._clock() - self._on_its_way_since >= PASS_WAIT:
+            self._came_back()  # a widget that never gets to it must not stop the keys
+            return False
+        if not self._following:
+            self._following = True
+            self._follow(key, self._way)
+        return True
+
+    def _follow(self, key: events.Event, way: list[MessagePump]) -> None:
+        # A callback queued behind the key in each message queue on its way, one after
+        # the other: wherever the key still is, the callback comes after it.
+        def step(index: int) -> None:
+            if self._on_its_way is not key:
+                return  # back already, or given up on
+            if index == len(way):
+                self._came_back()
+            elif not way[index].call_later(step, index + 1):
+                step(index + 1)  # that one is closing: nothing more comes through it
+
+        step(0)
+
+    def _hold(self, number: int, event: events.Key | events.Paste) -> None:
+        # A new event: this one has been on its way once (Textual marks it so).
+        fresh: events.Event = (
+            events.Key(event.key, event.character)
+            if isinstance(event, events.Key)
+            else events.Paste(event.text)
+        )
+        bisect.insort(self._held, (number, fresh), key=lambda held: held[0])
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.create_task(self._drain())
+
+    def close(self) -> None:
+        """The app is going: keys still waiting go nowhere."""
+        self._held.clear()
+        if self._draining is not None:
+            self._draining.cancel()
+
+    async def _drain(self) -> None:
+        """Let the held keys through, in order, each once the screen is ready for it
+        and the key before it has come back up."""
+        since = self._clock()
+        while self._held:
+            if self._still_on_its_way():
+                await self._until_back()
+                continue
+            if not self.screen_ready() and self._clock() - since < MAX_WAIT:
+                await asyncio.sleep(POLL)
+                continue
+            screen = self._app.screen
+            if screen is not self._laid_out:
+                # A screen new since the last key: let it lay out what it shows first
+                # (`j` on an item not laid out yet would find nothing to scroll).
+                self._laid_out = screen
+                laid_out = asyncio.get_running_loop().create_future()
+                screen.call_after_refresh(laid_out.set_result, None)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(laid_out, PASS_WAIT)
+                continue
+            number, event = self._held.pop(0)
+            self._released[event] = number
+            self._taken.clear()
+            if not self._app.post_message(event):
+                return  # the app is closing
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._taken.wait(), PASS_WAIT)
+            since = self._clock()  # the next key's wait starts now
+
+    async def _until_back(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._arrived.wait(), PASS_WAIT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.widgets.card_list import CardList
+from tests.pilot_support import type_at_once
 
 
 def focused_list(app) -> CardList:
@@ -137,7 +138,6 @@ async def test_enter_on_a_narrow_terminal_opens_the_item_screen_and_esc_returns(
 async def test_every_key_typed_at_once_scrolls_the_item_detail(make_app):
     """j held down (or typed quickly) scrolls a line per key, at once: scrolling is not
     animated, so no key lands in the middle of an animation and is lost."""
-    from textual import events
 
     from kiteboard.ui.widgets.item_detail import ItemDetailView
 
@@ -148,9 +148,7 @@ async def test_every_key_typed_at_once_scrolls_the_item_detail(make_app):
         await pilot.pause()
         detail = app.screen.query_one(ItemDetailView)
         assert detail.max_scroll_y >= 6 and detail.scroll_y == 0
-        for _ in range(6):
-            app.post_message(events.Key("j", "j"))
-        await pilot.pause()
+        await type_at_once(pilot, *"jjjjjj")
         assert detail.scroll_y == 6
         await pilot.press("k")
         assert detail.scroll_y == 5
@@ -165,7 +163,6 @@ async def test_every_key_typed_at_once_scrolls_the_item_detail(make_app):
 async def test_keys_typed_right_after_the_key_that_opens_a_screen_reach_that_screen(make_app):
     """`s` + a space's name, Enter + `j j j`, typed at once: every key after the first
     was on its way to the board before the new screen was there, and was dropped."""
-    from textual import events
     from textual.widgets import Input
 
     from kiteboard.ui.screens.item import ItemScreen
@@ -175,20 +172,20 @@ async def test_keys_typed_right_after_the_key_that_opens_a_screen_reach_that_scr
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key in ["enter", "j", "j", "j"]:
-            app.post_message(events.Key(key, "\r" if key == "enter" else key))
-        await pilot.pause()
-        await pilot.pause()
+        await type_at_once(pilot, "enter", "j", "j", "j")
         assert isinstance(app.screen, ItemScreen)
         assert app.screen.query_one(ItemDetailView).scroll_y == 3
         await pilot.press("escape")
         assert focused_list(app).cursor == 0  # the j's scrolled the item, not the board
-        for key in "splat":
-            app.post_message(events.Key(key, key))
-        await pilot.pause()
-        await pilot.pause()
+        await type_at_once(pilot, *"splat")
         assert isinstance(app.screen, SpacePickerScreen)
         assert app.screen.query_one("#picker-filter", Input).value == "plat"
+        # Enter and the keys after it, at once: Enter opens the space, the j's move there.
+        await type_at_once(pilot, "enter", "j", "j")
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.space.key == "PLAT"
+        assert focused_list(app).cursor == 2
+        assert focused_list(app).column_id == app.screen.model.columns[0].id
 
 
 async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app):
@@ -212,15 +209,11 @@ async def test_enter_on_a_wide_terminal_opens_the_pane_beside_the_board(make_app
 async def test_the_pane_opened_by_keys_typed_quickly_shows_the_card_under_the_cursor(make_app):
     """j j Enter typed at once: the pane opens on the card the cursor ended on, not on
     one it passed (each move's message reaches the screen after the Enter)."""
-    from textual import events
 
     app = make_app("KB")
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        for key, character in [("j", "j"), ("j", "j"), ("enter", "\r")]:
-            app.post_message(events.Key(key, character))
-        await pilot.pause()
-        await pilot.pause()
+        await type_at_once(pilot, "j", "j", "enter")
         pane = app.screen.query_one("#detail-pane")
         cards = app.screen.board.columns[0].cards
         assert cards.cursor == 2
@@ -305,29 +298,23 @@ async def test_keymap_overrides_a_binding_by_id(make_app):
 
 async def test_keys_typed_quickly_land_in_the_column_just_moved_to(make_app):
     """`l j` typed faster than Textual moves the focus still moves in the new column."""
-    from textual import events
 
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         board = app.screen.board
-        for key in ("l", "j", "j"):  # queued at once, like a fast typist over SSH
-            app.post_message(events.Key(key, key))
-        await pilot.pause()
+        await type_at_once(pilot, "l", "j", "j")  # like a fast typist over SSH
         assert board.columns[0].cards.cursor == 0
         assert board.columns[1].cards.cursor == 2
         assert app.screen.current_card_id() == board.columns[1].cards.cursor_id
 
 
 async def test_filter_typed_quickly_after_slash_keeps_every_letter(make_app):
-    from textual import events
 
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for key, character in [("slash", "/"), *((c, c) for c in "data")]:
-            app.post_message(events.Key(key, character))
-        await pilot.pause()
+        await type_at_once(pilot, "slash", *"data")
         assert app.screen.filter_input.value == "data"
         assert app.screen.model.filter_text == "data"
 
@@ -335,15 +322,12 @@ async def test_filter_typed_quickly_after_slash_keeps_every_letter(make_app):
 async def test_columns_out_of_view_are_reached_by_keys_typed_during_start_up(make_app):
     """The first frame holds only the columns that fit (3 of KB's 5 at 80 cells); the
     others follow it, and `l` typed before they are mounted still gets to them."""
-    from textual import events
 
     from tests.pilot_support import wait_until
 
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(4):  # queued at once, before the board has settled
-            app.post_message(events.Key("l", "l"))
-        await pilot.pause()
+        await type_at_once(pilot, *"llll")  # before the board has settled
         screen = app.screen
         board = screen.board
         assert [c.column_id for c in board.columns] == [c.id for c in screen.model.columns]
