@@ -63,6 +63,7 @@ class TypeAhead:
         self._following = False
         self._arrived = asyncio.Event()  # set when that key has come all the way
         self._laid_out: object | None = None  # the screen last seen laid out
+        self._given_up_on: object | None = None  # a screen that never got ready
         self._taken = asyncio.Event()  # set when the app has the key let through last
 
     @property
@@ -101,6 +102,8 @@ class TypeAhead:
         if not self._app.screen_stack:
             return True  # nothing to wait for
         screen = self._app.screen
+        if screen is self._given_up_on:
+            return True  # it never took the focus: keys go on as they come
         if not screen.is_mounted:
             return False
         return screen.focused is not None or not screen.focus_chain
@@ -174,10 +177,12 @@ class TypeAhead:
             if self._still_on_its_way():
                 await self._until_back()
                 continue
-            if not self.screen_ready() and self._clock() - since < MAX_WAIT:
-                await asyncio.sleep(POLL)
-                continue
             screen = self._app.screen
+            if not self.screen_ready():
+                if self._clock() - since < MAX_WAIT:
+                    await asyncio.sleep(POLL)
+                    continue
+                self._given_up_on = screen  # its keys go on as they come from now on
             if screen is not self._laid_out:
                 # A screen new since the last key: let it lay out what it shows first
                 # (`j` on an item not laid out yet would find nothing to scroll).
