@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 MAX_WAIT = 1.5  # seconds: a screen that never takes the focus must not eat keys
 POLL = 0.01  # seconds between looks at the screen while keys wait
 PASS_WAIT = 1.0  # seconds: at most this long for a key to come back up
+TYPING_GAP = 0.015  # seconds: a key kept by a widget this long ago is taken to be done
 REMEMBERED = 256  # keys sent on whose way back we may still be asked about
 
 
@@ -131,8 +132,11 @@ class TypeAhead:
         key = self._on_its_way
         if key is None:
             return False
-        if self._clock() - self._on_its_way_since >= PASS_WAIT:
-            self._came_back()  # a widget that never gets to it must not stop the keys
+        waited = self._clock() - self._on_its_way_since
+        if waited >= PASS_WAIT or (waited >= TYPING_GAP and not self._following):
+            # Long enough for any widget to have handled it: keys typed one by one (a
+            # person's keys come 50 ms apart or more) never wait, only bursts do.
+            self._came_back()
             return False
         if not self._following:
             self._following = True

@@ -362,7 +362,6 @@ async def test_a_late_focus_event_does_not_take_the_highlight_from_the_focused_c
 async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path):
     """From 1,000 items the first frame holds each column's first cards (and the true
     counts); the whole space follows, with the cursor still on the card it was on."""
-    from textual import events
 
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.ui.session import Session
@@ -382,8 +381,7 @@ async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path)
             shown = [len(column.cards) for column in first.columns]
             assert max(shown) <= 24 // 4 + 2
             totals = [column.total for column in first.columns]
-            for key in ("j", "j", "j"):  # typed while the whole space is being read
-                app.post_message(events.Key(key, key))
+            await type_at_once(pilot, "j", "j", "j")  # while the whole space is read
             await wait_until(pilot, lambda: not screen.model.partial)  # read in a thread
             await pilot.pause()
             whole = screen.model
