@@ -73,9 +73,8 @@ class TypeAhead:
         return not self._held and (self._draining is None or self._draining.done())
 
     def take(self, event: events.Key | events.Paste) -> bool:
-        """True when this keeps `event` (to deliver later); False: the app goes on."""
-        if not self._app.screen_stack:
-            return False  # starting or closing: as Textual would
+        """True when this keeps `event` (to deliver later); False: the app goes on.
+        Called only while the app has a screen."""
         if event.is_forwarded:  # on its way back up, not handled below
             if event is self._on_its_way:
                 self._came_back()  # (its binding, if any, runs right after this)
