@@ -147,7 +147,7 @@ def warm_home(base: Path, name: str, base_url: str, items: int | None) -> Path:
     os.environ.update(env)
     try:
         from kiteboard import locations
-        from kiteboard.ui.connect import remember_organization
+        from kiteboard.session.connectors import remember_organization
 
         state = build_demo_state(seed=1, items=items)
         path = locations.store_file(base_url, state.organization.id)
@@ -236,7 +236,7 @@ async def _cursor_latency(items: int | None, moves: int, span: int) -> float:
     from textual import events
 
     from kiteboard.app import AppOptions, KiteboardApp
-    from kiteboard.ui.session import Session
+    from kiteboard.session.session import Session
     from tests.ui.demo_store import demo_store, fixed_clock
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -301,7 +301,7 @@ def bench_cursor(moves: int) -> dict[str, float]:
 
 async def _memory_child() -> None:
     from kiteboard.app import AppOptions, KiteboardApp
-    from kiteboard.ui.session import Session
+    from kiteboard.session.session import Session
     from tests.ui.demo_store import demo_store, fixed_clock
 
     with tempfile.TemporaryDirectory() as tmp:

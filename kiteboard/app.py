@@ -18,8 +18,8 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from kiteboard.session.session import Session
 from kiteboard.ui.messages import Connected, ConnectFailed, StoreEvent
-from kiteboard.ui.session import Session
 from kiteboard.ui.settings_actions import SettingsActions
 from kiteboard.ui.type_ahead import TypeAhead
 
@@ -149,7 +149,7 @@ class KiteboardApp(SettingsActions, App[int]):
         if choice != "demo":
             self.exit(0)
             return
-        from kiteboard.ui.demo_world import demo_source
+        from kiteboard.session.demo_world import demo_source
 
         settings = self.options.settings
         connect, open_store = demo_source(keep=settings is None or settings.store_enabled)

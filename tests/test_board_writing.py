@@ -16,11 +16,11 @@ from textual.widgets import Input, TextArea
 from kiteboard.app import AppOptions, KiteboardApp
 from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.demo import build_demo_state
+from kiteboard.session.session import Connection, Session
 from kiteboard.store.sync import SyncEngine
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.screens.forms import CommentForm, StatusPicker, WorkItemForm
-from kiteboard.ui.session import Connection, Session
 from kiteboard.ui.widgets.card_list import CardList
 from tests.pilot_support import record_notifications, type_at_once
 from tests.ui.demo_store import demo_store, fixed_clock

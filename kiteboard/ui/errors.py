@@ -24,3 +24,21 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
     if isinstance(error, errors.KitemakerError):
         return ("Kitemaker error", message, False)
     return ("Unexpected error", f"{type(error).__name__}: {message}", False)
+
+
+def describe_switch_error(error: BaseException, name: str) -> str:
+    """Why switching to profile `name` failed, in a sentence (never the token)."""
+    from kiteboard.api import errors
+    from kiteboard.config import ConfigError
+
+    if isinstance(error, ConfigError):
+        return str(error)  # one line: file:line: key: message
+    if isinstance(error, errors.AuthError):
+        return (
+            f"Kitemaker did not accept the token of profile {name} "
+            f"(`kiteboard init --profile {name}` saves a new one)."
+        )
+    message = safe_line(getattr(error, "message", None) or str(error), max_chars=300)
+    if isinstance(error, errors.KitemakerError):
+        return message  # e.g. "Could not reach Kitemaker: connection refused"
+    return f"{type(error).__name__}: {message}"

@@ -47,12 +47,12 @@ def _run(args: argparse.Namespace) -> int:
 
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.config import preferences
-    from kiteboard.ui.profiles import live_session
-    from kiteboard.ui.session import Session
+    from kiteboard.session.profiles import live_session
+    from kiteboard.session.session import Session
 
     reset_demo = getattr(args, "reset_demo", False)
     if args.demo or reset_demo:
-        from kiteboard.ui.demo_world import demo_session
+        from kiteboard.session.demo_world import demo_session
 
         session = demo_session(
             reset_world=reset_demo,

@@ -16,7 +16,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from kiteboard.app import AppOptions, KiteboardApp
-from kiteboard.ui.session import Session
+from kiteboard.session.session import Session
 
 # The demo's history ends at 2025-06-02 09:30 UTC; the pictures are taken a little later.
 FIXED_NOW = 1748856600.0 + 3 * 86_400 + 1234
@@ -27,7 +27,7 @@ def fixed_clock() -> float:
 
 
 async def _sync_demo(folder: Path) -> Path:
-    from kiteboard.ui.connect import demo_connector
+    from kiteboard.session.connectors import demo_connector
 
     connection = await demo_connector(store_dir=folder, clock=fixed_clock)(None)
     engine = connection.engine

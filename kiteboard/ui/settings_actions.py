@@ -25,7 +25,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from kiteboard.app import AppOptions
     from kiteboard.config import Settings
-    from kiteboard.ui.session import Session
+    from kiteboard.session.session import Session
 
 
 class SettingsActions(App[int]):
@@ -90,7 +90,8 @@ class SettingsActions(App[int]):
     @work(group="profile", exit_on_error=False)
     async def switch_profile(self, name: str) -> None:
         """Connect to profile `name`'s account, then show it; on failure stay."""
-        from kiteboard.ui.profiles import connect_profile, describe_switch_error
+        from kiteboard.session.profiles import connect_profile
+        from kiteboard.ui.errors import describe_switch_error
         from kiteboard.ui.widgets.safe_text import safe_line
 
         settings = self.settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiteboard.app import AppOptions, KiteboardApp
-from kiteboard.ui.session import Session
+from kiteboard.session.session import Session
 from tests.ui.demo_store import demo_store, fixed_clock
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kiteboard.emulator.demo import BASE_MS, build_demo_state
 from kiteboard.emulator.state import EmulatorState
+from kiteboard.session.demo_seed import seed_store
 from kiteboard.store.db import Store
-from kiteboard.ui.demo_seed import seed_store
 
 # The demo's history ends shortly after BASE_MS; the clock is fixed a little later.
 FIXED_NOW = BASE_MS / 1000 + 3 * 86_400 + 1234

@@ -364,7 +364,7 @@ async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path)
     counts); the whole space follows, with the cursor still on the card it was on."""
 
     from kiteboard.app import AppOptions, KiteboardApp
-    from kiteboard.ui.session import Session
+    from kiteboard.session.session import Session
     from tests.pilot_support import wait_until
     from tests.ui.demo_store import demo_store, fixed_clock
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from kiteboard.app import AppOptions, KiteboardApp
+from kiteboard.session.demo_world import demo_folder, demo_session, demo_source
 from kiteboard.store.db import Store
-from kiteboard.ui.demo_world import demo_folder, demo_session, demo_source
 from kiteboard.ui.screens.board import BoardScreen
 from tests.pilot_support import wait_until
 from tests.ui.demo_store import fixed_clock

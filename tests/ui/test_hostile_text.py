@@ -7,8 +7,8 @@ import time
 
 from kiteboard.app import AppOptions, KiteboardApp
 from kiteboard.emulator.demo import build_demo_state
+from kiteboard.session.session import Session
 from kiteboard.store.db import Store
-from kiteboard.ui.session import Session
 from tests.ui.demo_store import fill_store, fixed_clock
 
 HOSTILE_TITLE = "[bold red]not bold[/] \x1b[31mred\x1b[0m \x07bell \u202eevil\u202c 🎉"

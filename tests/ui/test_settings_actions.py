@@ -17,12 +17,12 @@ from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.demo import build_demo_state
 from kiteboard.emulator.server import EmulatorServer
 from kiteboard.emulator.state import EmulatorState
-from kiteboard.ui.profiles import live_session
+from kiteboard.session.profiles import live_session
+from kiteboard.session.session import Session
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.screens.profile_picker import ProfilePickerScreen
 from kiteboard.ui.screens.space_picker import SpacePickerScreen
 from kiteboard.ui.screens.theme_picker import ThemePickerScreen
-from kiteboard.ui.session import Session
 from tests.pilot_support import record_notifications, wait_until
 from tests.ui.demo_store import demo_store, fixed_clock
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from kiteboard.app import AppOptions, KiteboardApp
-from kiteboard.ui.session import Session
+from kiteboard.session.session import Session
 from tests.ui.demo_store import fixed_clock
 
 

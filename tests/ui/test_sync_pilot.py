@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from kiteboard.app import AppOptions, KiteboardApp
 from kiteboard.emulator.demo import build_demo_state
+from kiteboard.session.connectors import demo_connector
+from kiteboard.session.session import Session
 from kiteboard.store.db import Store
-from kiteboard.ui.connect import demo_connector
 from kiteboard.ui.screens.board import BoardScreen
-from kiteboard.ui.session import Session
 from kiteboard.ui.widgets.card import CARD_HEIGHT
 from tests.pilot_support import wait_until
 from tests.ui.demo_store import fill_store, fixed_clock

@@ -23,8 +23,8 @@ from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.sync_state import describe_sync
 
 if TYPE_CHECKING:
+    from kiteboard.session.session import Session
     from kiteboard.store.rows import SpaceRow, SyncStatus
-    from kiteboard.ui.session import Session
 
 # Theme variables, resolved when drawn: every theme (light ones too) works.
 _SYNC_STYLES = {

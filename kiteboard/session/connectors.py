@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiteboard.ui.session import Connection, Connector
+from kiteboard.session.session import Connection, Connector
 
 if TYPE_CHECKING:
     from kiteboard.store.db import Store
@@ -36,7 +36,7 @@ def demo_connector(
     (removed on close, unless `store_dir` is given): no account, no network.
     Tests pass their own emulator `state` (to change it under the app's feet).
     `journal`: the writes of earlier runs are replayed from it and the new ones kept
-    there (the demo world kept between runs: demo_world.py)."""
+    there (the demo world kept between runs: demo_world.py, demo_journal.py)."""
 
     async def connect(store: Store | None) -> Connection:
         from kiteboard.api import KitemakerClient
@@ -55,7 +55,7 @@ def demo_connector(
         demo = state if state is not None else build_demo_state(seed=seed, items=items)
         emulator = Emulator(demo, token=DEMO_TOKEN)
         if journal is not None:
-            from kiteboard.ui.demo_world import JournalDropped, journaled
+            from kiteboard.session.demo_journal import JournalDropped, journaled
 
             try:
                 journaled(emulator, journal)

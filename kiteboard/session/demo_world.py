@@ -5,7 +5,7 @@ the first run left it, changes included.
 The emulator's state is not saved: it is rebuilt from its seed (the demo data is
 deterministic) and the writes of earlier runs are replayed from a journal, each at the
 clock time it was made, so the ids and timestamps come out the same and the kept store
-agrees with the emulator it syncs with.
+agrees with the emulator it syncs with (the journal: demo_journal.py).
 
     <cache>/demo/store.sqlite3   the store, as a real account's
     <cache>/demo/journal.jsonl   every write request the emulator received, in order
@@ -23,17 +23,15 @@ import contextlib
 import fcntl
 import json
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import kiteboard
-from kiteboard.ui.connect import demo_connector
-from kiteboard.ui.session import Connector, Session
+from kiteboard.session.connectors import demo_connector
+from kiteboard.session.session import Connector, Session
 
 if TYPE_CHECKING:
-    from kiteboard.emulator.app import Emulator, EmulatorResponse
     from kiteboard.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -41,7 +39,6 @@ log = logging.getLogger(__name__)
 SEED = 1
 # What the demo world is built from: a change to any of these may change its ids.
 _DATA_SOURCES = ("demo.py", "demo_text.py", "demo_titles.py", "state.py", "records.py")
-_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def demo_folder() -> Path:
@@ -99,7 +96,7 @@ def demo_source(
             # the first run paints its board as soon as a second one does; the first
             # sync then checks all of it against the emulator (see demo_seed.py).
             from kiteboard.emulator.demo import build_demo_state
-            from kiteboard.ui.demo_seed import seed_store
+            from kiteboard.session.demo_seed import seed_store
 
             seed_store(store, build_demo_state(seed=SEED))
         return store
@@ -142,77 +139,3 @@ def _open_world(*, reset_world: bool) -> Path | None:
         log.warning("the demo world cannot be kept: %s", error)
         return None
     return folder
-
-
-# -- the journal ----------------------------------------------------------------------
-
-
-class JournalDropped(Exception):
-    """The journal did not replay cleanly and was dropped: the emulator, changed in
-    part, must be built again from the demo data (and the next sync brings the store
-    back in line with it)."""
-
-
-def journaled(emulator: Emulator, journal: Path) -> Emulator:
-    """`emulator` with the writes of `journal` replayed into it, recording the next
-    ones there. Raises JournalDropped (see there)."""
-    try:
-        _replay(emulator, journal)
-    except Exception as error:  # damaged, or from another world: start afresh
-        log.warning("the demo's journal could not be replayed (%s); it starts afresh", error)
-        with contextlib.suppress(OSError):
-            journal.unlink()
-        raise JournalDropped(str(error)) from error
-    original: Callable[..., EmulatorResponse] = emulator.handle
-    state = emulator.state
-
-    def handle(method: str, path: str, query: Any, headers: Any, body: bytes) -> EmulatorResponse:
-        if method.upper() in _READS:
-            return original(method, path, query, headers, body)
-        # The state reads its clock once more per write: pinned for the request, the
-        # time written down is the time it used, to the millisecond.
-        at = time.time()
-        state.set_clock(lambda: at)
-        try:
-            response = original(method, path, query, headers, body)
-        finally:
-            state.set_clock(time.time)
-        entry = {
-            "at": at,
-            "method": method.upper(),
-            "path": path,
-            "query": dict(query),
-            "body": body.decode("utf-8", "surrogateescape"),
-        }
-        try:
-            with journal.open("a", encoding="utf-8", errors="surrogateescape") as file:
-                file.write(json.dumps(entry) + "\n")
-        except OSError:
-            pass  # only the next run's memory of this write is lost
-        return response
-
-    emulator.handle = handle  # type: ignore[method-assign]
-    return emulator
-
-
-def _replay(emulator: Emulator, journal: Path) -> None:
-    try:
-        lines = journal.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
-    except FileNotFoundError:
-        return
-    state = emulator.state
-    headers = {"x-api-key": "demo"}
-    try:
-        for number, line in enumerate(lines, 1):
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                if number == len(lines):
-                    break  # the last write, cut short by a kill: it is lost
-                raise
-            at = float(entry["at"])
-            state.set_clock(lambda at=at: at)
-            body = str(entry["body"]).encode("utf-8", "surrogateescape")
-            emulator.handle(entry["method"], entry["path"], entry["query"], headers, body)
-    finally:
-        state.set_clock(time.time)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kiteboard import locations
+from kiteboard.session.connectors import remember_organization, remembered_store
 from kiteboard.store.db import Store
-from kiteboard.ui.connect import remember_organization, remembered_store
 
 URL = "https://kitemaker.example.com"
 

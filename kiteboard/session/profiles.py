@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from kiteboard.ui.connect import live_connector, remembered_store
-from kiteboard.ui.session import Session
+from kiteboard.session.connectors import live_connector, remembered_store
+from kiteboard.session.session import Session
 
 if TYPE_CHECKING:
     from kiteboard.config import Settings
@@ -79,22 +79,3 @@ async def connect_profile(settings: Settings, name: str) -> tuple[Settings, Sess
         await session.aclose()
         raise
     return chosen, session
-
-
-def describe_switch_error(error: BaseException, name: str) -> str:
-    """Why switching to profile `name` failed, in a sentence (never the token)."""
-    from kiteboard.api import errors
-    from kiteboard.config import ConfigError
-    from kiteboard.ui.widgets.safe_text import safe_line
-
-    if isinstance(error, ConfigError):
-        return str(error)  # one line: file:line: key: message
-    if isinstance(error, errors.AuthError):
-        return (
-            f"Kitemaker did not accept the token of profile {name} "
-            f"(`kiteboard init --profile {name}` saves a new one)."
-        )
-    message = safe_line(getattr(error, "message", None) or str(error), max_chars=300)
-    if isinstance(error, errors.KitemakerError):
-        return message  # e.g. "Could not reach Kitemaker: connection refused"
-    return f"{type(error).__name__}: {message}"
