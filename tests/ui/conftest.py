@@ -24,7 +24,9 @@ def make_app(store):
         session = Session(connect=connect, open_store=lambda: store)
         return KiteboardApp(
             session,
-            AppOptions(space=space, clock=fixed_clock, connect=connect is not None, **options),
+            AppOptions(
+                **{"space": space, "clock": fixed_clock, "connect": connect is not None} | options
+            ),
         )
 
     return make

@@ -23,7 +23,7 @@ from kiteboard.ui.widgets.card import size_letter
 from kiteboard.ui.widgets.key_scroll import KeyScroll, scroll_bindings
 from kiteboard.ui.widgets.label_colors import chip_style
 from kiteboard.ui.widgets.safe_text import safe_block, safe_line
-from kiteboard.ui.widgets.sync_state import ago
+from kiteboard.ui.widgets.sync_state import relative
 
 if TYPE_CHECKING:
     from kiteboard.store.rows import CommentRow, ItemDetail
@@ -47,7 +47,7 @@ def when(moment: datetime | None, now: float) -> str:
     if moment is None:
         return "unknown"
     stamp = moment.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{ago(now - moment.timestamp())} ({stamp})"
+    return f"{relative(now - moment.timestamp())} ({stamp})"
 
 
 def _size(value: str | None) -> str:

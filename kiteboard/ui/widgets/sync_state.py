@@ -15,21 +15,38 @@ if TYPE_CHECKING:
     from kiteboard.store.rows import SyncStatus
 
 
-def ago(seconds: float) -> str:
-    """`12 s ago`, `5 min ago`, `3 h ago`, `2 days ago` (never negative)."""
+# A moment this little ahead of our clock is a clock's jitter, not the future.
+_SKEW_SECONDS = 60
+
+
+def span(seconds: float) -> str:
+    """`12 s`, `5 min`, `3 h`, `2 days`, `4 months`, `3 years` (never negative)."""
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return f"{seconds} s ago"
+        return f"{seconds} s"
     if seconds < 3600:
-        return f"{seconds // 60} min ago"
+        return f"{seconds // 60} min"
     if seconds < 86400:
-        return f"{seconds // 3600} h ago"
+        return f"{seconds // 3600} h"
     days = seconds // 86400
     if days < 60:
-        return f"{days} day{'s' if days != 1 else ''} ago"
+        return f"{days} day{'s' if days != 1 else ''}"
     if days < 730:
-        return f"{days // 30} months ago"
-    return f"{days // 365} years ago"
+        return f"{days // 30} months"
+    return f"{days // 365} years"
+
+
+def ago(seconds: float) -> str:
+    """`12 s ago`, `5 min ago`, `3 h ago`, `2 days ago` (never negative)."""
+    return f"{span(seconds)} ago"
+
+
+def relative(seconds_ago: float) -> str:
+    """`5 min ago`, or `in 3 years` for a moment ahead of our clock (a server's clock
+    ahead of ours, a date typed in the future): never `0 s ago` for a day to come."""
+    if seconds_ago < -_SKEW_SECONDS:
+        return f"in {span(-seconds_ago)}"
+    return ago(seconds_ago)
 
 
 def clock_time(timestamp: float) -> str:
