@@ -24,3 +24,32 @@ async def test_a_date_ahead_of_our_clock_says_how_far_ahead_never_0_s_ago(make_a
         fields = field_text(app)
         assert "0 s ago" not in fields
         assert "in 3 years (" in fields
+
+
+def note_shown(app) -> bool:
+    note = app.screen.query_one("#detail-comments-note")
+    return bool(note.display) and "may be missing" in str(note.render())
+
+
+async def test_comments_may_be_missing_only_on_items_made_before_they_were_followed(
+    make_app, store
+):
+    kb = next(space for space in store.spaces() if space.key == "KB")
+    cards = sorted(
+        (card for card in store.cards(kb.id) if card.created_at is not None),
+        key=lambda card: card.created_at,
+    )
+    older, newer = cards[0], cards[-1]
+    sync = store.sync_state(kb.id)
+    sync.comments_complete = False
+    sync.comments_since = cards[len(cards) // 2].created_at.isoformat()
+    store.save_sync_state(sync)
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for card, expected in ((newer, False), (older, True)):
+            await app.push_screen(ItemScreen(card.id, kb))
+            await wait_until(pilot, lambda: "Created" in field_text(app))
+            assert note_shown(app) is expected, card.title
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ItemScreen))

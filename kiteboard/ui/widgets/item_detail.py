@@ -174,6 +174,11 @@ class ItemDetailView(KeyScroll, can_focus=True):
         text = safe_block(detail.description)
         await description.update(text or "*No description.*")
         await self._show_comments(comments, now)
+        # Only an item made before the space's comments were followed can have lost
+        # some: every comment on a later one was made while they were.
+        created = card.created_at
+        if comments_since is not None and created is not None and created >= comments_since:
+            comments_since = None
         note = self.query_one("#detail-comments-note", Static)
         note.update(Content(comments_note(comments_since)))
         note.display = comments_since is not None
