@@ -66,6 +66,7 @@ __all__ = [
     "read_config_file",
     "switch_profile",
     "unknown_keymap_ids",
+    "unknown_theme",
     "validate_base_url",
 ]
 
@@ -106,6 +107,7 @@ class Settings(NamedTuple):
     profiles: tuple[ProfileInfo, ...] = ()
     token_source: TokenSource | None = None  # None: no token anywhere
     keymap_lines: Mapping[str, int] = {}  # binding id -> its line in the file
+    theme_line: int | None = None  # the line of `theme` in the file
 
     @property
     def token(self) -> Secret:
@@ -179,6 +181,7 @@ def load_settings(
         base_url=url,
         default_space=settings_of.get("default_space"),
         theme=reader.string(top, ("theme",)),
+        theme_line=reader.line(("theme",)),
         refresh_interval=read_refresh_interval(reader, top),
         keymap=keymap,
         keymap_lines=keymap_lines,
@@ -233,6 +236,17 @@ def unknown_keymap_ids(settings: Settings, known_ids: Iterable[str]) -> list[str
             key = dotted(("keymap", binding_id))
             warnings.append(f"{where}: {key}: no binding has this id{hint}")
     return warnings
+
+
+def unknown_theme(settings: Settings, known_themes: Iterable[str]) -> str | None:
+    """A warning when the config's `theme` names no theme (the UI knows the names)."""
+    theme = settings.theme
+    known = list(known_themes)
+    if theme is None or theme in known:
+        return None
+    where = display_path(settings.config_path) if settings.config_path else "config"
+    where += f":{settings.theme_line}" if settings.theme_line else ""
+    return f'{where}: theme: no theme named "{theme}", ignored{did_you_mean(theme, known)}'
 
 
 def validate_base_url(

@@ -8,7 +8,8 @@ the app.
 - ctrl+p (app.profile) opens the profile switcher; the chosen profile's account is
   connected first, then shown (`KiteboardApp.show_session`); a failure keeps the
   current one and says why.
-- At start, [keymap] ids that name no binding are warned about.
+- At start, [keymap] ids that name no binding, and a `theme` that names no theme,
+  are warned about.
 
 The bindings themselves are in KiteboardApp.BINDINGS, with the app's others. The
 screens are imported when first opened: nothing here is on the first paint's path.
@@ -44,6 +45,12 @@ class SettingsActions(App[int]):
         settings = self.settings
         if settings is not None and settings.keymap:
             self.check_keymap(settings)
+        if settings is not None and settings.theme is not None:
+            from kiteboard.config import unknown_theme
+
+            warning = unknown_theme(settings, self.available_themes)
+            if warning is not None:
+                self.notify(warning, title="Config", severity="warning", timeout=8, markup=False)
 
     @work(group="keymap", exit_on_error=False)
     async def check_keymap(self, settings: Settings) -> None:

@@ -359,3 +359,19 @@ async def test_keymap_ids_that_match_no_binding_are_warned_about(tmp_path, make_
         ]
         await pilot.press("f2")  # and the remapped keys work
         await wait_until(pilot, lambda: isinstance(app.screen, ThemePickerScreen))
+
+
+async def test_a_theme_that_does_not_exist_is_warned_about_with_the_closest_name(
+    tmp_path, make_app, monkeypatch
+):
+    config = write_config(tmp_path / "config.toml", 'refresh_interval = 30\ntheme = "nrod"\n')
+    settings = load_settings(config_path=config, environ={})
+    app = make_app("KB", settings=settings, theme=settings.theme)
+    notes = record_notifications(app, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: any(title == "Config" for title, _ in notes))
+        warnings = [text for title, text in notes if title == "Config"]
+        assert warnings == [
+            f'{config}:2: theme: no theme named "nrod", ignored (did you mean "nord"?)'
+        ]
+        assert app.theme == "textual-dark"  # the default, not a crash
