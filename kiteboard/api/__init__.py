@@ -1,9 +1,8 @@
-"""The Kitemaker REST client: models, errors, client. Never imports textual.
+"""The Kitemaker clients (REST and GraphQL): models, errors, clients. Never imports textual.
 
 Importing this package is free: ``from kiteboard.api import KitemakerClient`` loads
 httpx and pydantic only when the name is first used (they cost ~170 ms together), and
-``kiteboard.api.errors`` / ``kiteboard.api.retry`` / ``kiteboard.api.colors`` stay
-plain Python.
+the modules errors, retry, colors and urls stay plain Python.
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from typing import Any
 
 _LAZY = {
     "KitemakerClient": "client",
+    "GraphQLClient": "graphql_client",
+    "graphql_url": "urls",
     "ClientStats": "client",
     "Pacer": "client",
     "RetryPolicy": "retry",

@@ -66,7 +66,8 @@ def clean_text(text: Any, token: str) -> str | None:
 
 def api_error(content: bytes, token: str) -> tuple[str | None, str | None] | None:
     """(message, code) from a Kitemaker error body ``{"errors": [{message, status,
-    code}]}``; None when the body is not one (HTML, empty, malformed, other JSON)."""
+    code}]}``, or GraphQL's ``{"errors": [{message, extensions: {code}}]}``; None when
+    the body is not one (HTML, empty, malformed, other JSON)."""
     ok, data = decode_json(content)
     if not ok or not isinstance(data, dict):
         return None
@@ -78,6 +79,9 @@ def api_error(content: bytes, token: str) -> tuple[str | None, str | None] | Non
     else:
         return None
     code = first.get("code")
+    extensions = first.get("extensions")
+    if code is None and isinstance(extensions, dict):  # a GraphQL error says it there
+        code = extensions.get("code")
     return clean_text(first.get("message"), token), code if isinstance(code, str) else None
 
 
