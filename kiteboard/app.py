@@ -7,7 +7,6 @@ or space picker), then connect in a worker; sync events come back as messages.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Mapping
@@ -28,11 +27,6 @@ if TYPE_CHECKING:
     from kiteboard.store.rows import SpaceRow
 
 LAST_SPACE_KEY = "ui.last_space"
-
-
-def _import_network_modules() -> None:
-    import kiteboard.api.client
-    import kiteboard.store.sync  # noqa: F401
 
 
 class AppOptions(NamedTuple):
@@ -181,9 +175,7 @@ class KiteboardApp(SettingsActions, App[int]):
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
         try:
-            # Import the network side in a thread, so that the loop keeps painting.
-            await asyncio.to_thread(_import_network_modules)
-            await self.session.connect()
+            await self.session.connect()  # imports the network side in a thread
             assert self.session.engine is not None
             await self.session.engine.sync_spaces()
             await self._learn_wanted_key()

@@ -1,9 +1,11 @@
-"""The UI's one seam to the data: the store it reads and the sync engine it drives.
+"""The UI's one seam to the data: the store it reads, the sync engine it drives and
+the writer that sends its changes.
 
 `Session` is built by `run.py` (or a test) and handed to the app. The store is opened
 before the first paint (a local file: no network, no pydantic). The network side (the
 client and the SyncEngine, which import httpx and pydantic) is built later, in a worker,
-by the `connect` callable: the first paint never waits for it.
+by the `connect` callable: the first paint never waits for it. The UI never builds a
+client or a writer itself: it asks the Session (`writer()`).
 
 Swapping the source of the board (e.g. a GraphQL-backed engine) means giving the
 Session another connector; the screens do not change.
@@ -18,6 +20,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from kiteboard.store.db import Store
     from kiteboard.store.sync import SyncEngine
+    from kiteboard.store.writer import ItemWriter
+
+
+def _import_network_side() -> None:
+    import kiteboard.api.client
+    import kiteboard.store.sync  # noqa: F401
 
 
 class Connection(NamedTuple):
@@ -53,6 +61,7 @@ class Session:
         self.engine: SyncEngine | None = None
         self.connecting = False  # a connect is under way (the top bar says so)
         self._connection: Connection | None = None
+        self._writer: ItemWriter | None = None
         self._connected = asyncio.Event()
         self._subscribers: list[Callable[[Any], None]] = []
         self._unsubscribe: list[Callable[[], None]] = []
@@ -72,6 +81,9 @@ class Session:
             return
         if self._connect is None:
             raise RuntimeError("this session has no connector")
+        # In a thread, so that the loop keeps painting: the network side imports httpx
+        # and pydantic (~170 ms), which the connector would otherwise import on the loop.
+        await asyncio.to_thread(_import_network_side)
         self.connecting = True
         try:
             connection = await self._connect(self.open_store())
@@ -83,6 +95,17 @@ class Session:
         for callback in self._subscribers:
             self._unsubscribe.append(self.engine.subscribe(callback))
         self._connected.set()
+
+    def writer(self) -> ItemWriter | None:
+        """The one writer of every create, edit, move and comment (it keeps two quick
+        moves of a card in order); None until connected."""
+        if self.engine is None or self.store is None:
+            return None
+        if self._writer is None:
+            from kiteboard.store.writer import ItemWriter
+
+            self._writer = ItemWriter(self.engine.client, self.store, self.engine)
+        return self._writer
 
     async def wait_connected(self) -> SyncEngine:
         await self._connected.wait()
@@ -110,6 +133,7 @@ class Session:
         self.needs_token = False
 
     async def aclose(self) -> None:
+        self._writer = None
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()

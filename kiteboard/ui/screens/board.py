@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from kiteboard.ui.board_model import BoardModel
+from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card import CARD_HEIGHT
@@ -28,7 +29,6 @@ from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
-    from kiteboard.app import KiteboardApp
     from kiteboard.store.rows import SpaceRow
     from kiteboard.ui.widgets.item_detail import ItemDetailView
 
@@ -87,8 +87,8 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self._ready = False
 
     @property
-    def kiteboard(self) -> KiteboardApp:
-        return self.app  # type: ignore[return-value]
+    def kiteboard(self) -> KiteboardHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         self.top_bar = TopBar(self.kiteboard.clock)

@@ -9,18 +9,19 @@ refuses.
 
 What the screen provides (BoardScreen and ItemScreen both do): ``space`` (SpaceRow),
 and either ``current_card_id()`` (the board's cursor) or ``item_id`` (a detail
-screen). ``app.session`` gives the store and the sync engine. It is a Screen subclass
+screen). The app's session gives the store and the writer. It is a Screen subclass
 only so that Textual merges its BINDINGS into the screen's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from kiteboard.ui.host import host_of
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -40,18 +41,15 @@ class BoardWritingActions(Screen[None]):
         Binding("L,shift+l", "move_by(1)", "Move card right", id="board.move_right", show=False),
     ]
 
-    _writer: ItemWriter | None = None
-    _writer_engine: Any = None
     space: SpaceRow
 
     # -- what the actions need -------------------------------------------------------------
 
     def _writing(self) -> tuple[Store, ItemWriter] | None:
-        """The store and a writer on the live engine; None (and says why) offline."""
-        session = getattr(self.app, "session", None)
-        store = getattr(session, "store", None)
-        engine = getattr(session, "engine", None)
-        if store is None or engine is None:
+        """The store and the session's writer; None (and says why) offline."""
+        session = host_of(self).session
+        store, writer = session.store, session.writer()
+        if store is None or writer is None:
             self.notify(
                 "Not connected to Kitemaker yet; writing needs a connection.",
                 title="Not connected",
@@ -59,12 +57,7 @@ class BoardWritingActions(Screen[None]):
                 markup=False,
             )
             return None
-        if self._writer is None or self._writer_engine is not engine:
-            from kiteboard.store.writer import ItemWriter
-
-            self._writer = ItemWriter(engine.client, store, engine)
-            self._writer_engine = engine
-        return store, self._writer
+        return store, writer
 
     def _target_item_id(self) -> str | None:
         """The item in focus: the detail pane's when it has the focus, else the board's
@@ -110,9 +103,7 @@ class BoardWritingActions(Screen[None]):
 
     def _refresh_space(self) -> None:
         """An item turned out to be gone: the writer dropped it; refresh the rest too."""
-        refresh = getattr(self.app, "refresh_space", None)
-        if callable(refresh):
-            refresh(self.space.id)
+        host_of(self).refresh_space(self.space.id)
 
     def _reference(self, card: CardRow) -> str:
         key = self.space.key

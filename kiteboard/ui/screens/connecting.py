@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kiteboard.ui.host import host_of
 from kiteboard.ui.widgets.key_hints import KeyHints
 
 
@@ -61,4 +62,4 @@ class ConnectingScreen(Screen[None]):
 
     def action_retry(self) -> None:
         self.show_progress("Connecting to Kitemaker…")
-        self.app.connect()  # type: ignore[attr-defined]
+        host_of(self).connect()

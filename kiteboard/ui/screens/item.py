@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.item_detail import ItemDetailView
 from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
-    from kiteboard.app import KiteboardApp
     from kiteboard.store.rows import SpaceRow
 
 
@@ -29,8 +29,8 @@ class ItemScreen(BoardWritingActions, Screen[None]):
         self.space = space
 
     @property
-    def kiteboard(self) -> KiteboardApp:
-        return self.app  # type: ignore[return-value]
+    def kiteboard(self) -> KiteboardHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         self.top_bar = TopBar(self.kiteboard.clock)

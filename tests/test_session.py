@@ -1,0 +1,35 @@
+"""The Session hands out the one writer: every screen's writes go through it, so two
+quick moves of a card (from the board, then from its detail screen) land in order."""
+
+from __future__ import annotations
+
+from kiteboard.emulator.demo import build_demo_state
+from kiteboard.session.connectors import demo_connector
+from kiteboard.session.session import Session
+from kiteboard.store.db import Store
+from kiteboard.store.write_results import Saved
+from tests.ui.demo_store import fill_store
+
+
+async def test_writing_waits_for_the_connection_then_one_writer_serves_every_screen(tmp_path):
+    state = build_demo_state(seed=1)
+    store = Store.open(tmp_path / "store.sqlite3")
+    fill_store(store, state)
+    session = Session(connect=demo_connector(state=state), open_store=lambda: store)
+    try:
+        session.open_store()
+        assert session.writer() is None  # offline: the board says writing needs a connection
+        await session.connect()
+        writer = session.writer()
+        assert writer is not None
+        assert session.writer() is writer
+
+        space = store.spaces()[0]
+        card = store.cards(space.id)[0]
+        other = next(s.id for s in store.statuses(space.id) if s.id != card.status_id)
+        result = await writer.move_item(card.id, other)
+        assert isinstance(result, Saved)
+        assert store.card(card.id).status_id == other
+    finally:
+        await session.aclose()
+    assert session.writer() is None  # closed: nothing is written through a closed client
