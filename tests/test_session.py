@@ -3,6 +3,9 @@ quick moves of a card (from the board, then from its detail screen) land in orde
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from kiteboard.emulator.demo import build_demo_state
 from kiteboard.session.connectors import demo_connector
 from kiteboard.session.session import Session
@@ -33,3 +36,24 @@ async def test_writing_waits_for_the_connection_then_one_writer_serves_every_scr
     finally:
         await session.aclose()
     assert session.writer() is None  # closed: nothing is written through a closed client
+
+
+FIRST_PAINT = """
+import sys
+from kiteboard.session.demo_world import demo_session
+from kiteboard.session.profiles import live_session
+import kiteboard.app, kiteboard.ui.screens.board, kiteboard.ui.screens.connecting
+store = demo_session().open_store()
+assert store.spaces(), "the demo world paints from its store"
+print(sorted(m for m in ("httpx", "pydantic", "kiteboard.api.client") if m in sys.modules))
+"""
+
+
+def test_a_session_opens_its_store_for_the_first_paint_without_the_network_side():
+    # httpx and pydantic cost ~170 ms: they are imported after the first paint, in a
+    # worker, by the session's connector.
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
