@@ -85,6 +85,7 @@ class KiteboardApp(SettingsActions, App[int]):
         self.current_space: SpaceRow | None = None
         self._wanted_space = self.options.space
         self._offline_since: float | None = None  # connecting failed; retried with backoff
+        self._token_refused = False  # connecting failed on the token: not retried
         self._reconnect_delay = self.options.reconnect_delay
         self._started = False
         self._type_ahead = TypeAhead(self)
@@ -180,10 +181,12 @@ class KiteboardApp(SettingsActions, App[int]):
             await self.session.engine.sync_spaces()
             await self._learn_wanted_key()
         except Exception as error:  # turned into words in one place
+            from kiteboard.api.errors import AuthError
             from kiteboard.ui.errors import describe_error
 
             title, text, fatal = describe_error(error)
-            self.post_message(ConnectFailed(title, text, fatal=fatal))
+            rejected = isinstance(error, AuthError)
+            self.post_message(ConnectFailed(title, text, fatal=fatal, token_rejected=rejected))
             return
         self.post_message(Connected())
 
@@ -220,8 +223,15 @@ class KiteboardApp(SettingsActions, App[int]):
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_space(self, space_id: str) -> None:
         engine = self.session.engine
-        if engine is None:
-            self.notify("Not connected yet.", severity="warning")
+        if self.token_rejected(space_id):
+            self.retry_rejected_token()  # only with a token other than the one refused
+            return
+        if engine is None:  # offline: try now rather than at the next attempt
+            if not self.session.connecting and self.session.can_connect:
+                self.notify("Connecting to Kitemaker…", markup=False)
+                self.connect()
+            else:
+                self.notify("Not connected yet.", severity="warning")
             return
         try:
             await engine.refresh(space_id)
@@ -231,8 +241,16 @@ class KiteboardApp(SettingsActions, App[int]):
             title, text, _ = describe_error(error)
             self.notify(text, title=title, severity="error")
 
+    def token_rejected(self, space_id: str | None = None) -> bool:
+        """Kitemaker refused the token (when connecting, or later while syncing)."""
+        if self._token_refused:
+            return True
+        engine = self.session.engine
+        return bool(engine and space_id and engine.status(space_id).state == "rejected")
+
     def on_connected(self, message: Connected) -> None:
         self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay
+        self._token_refused = False
         if not self.screen_stack:
             return  # quit while connecting: the screens are gone already
         from kiteboard.ui.screens.board import BoardScreen
@@ -260,10 +278,11 @@ class KiteboardApp(SettingsActions, App[int]):
         # and connecting is tried again by itself (unless trying again cannot help).
         self.notify(message.text, title=message.title, severity="error", timeout=10)
         self._offline_since = self._offline_since or self.clock()
+        self._token_refused = message.token_rejected
         for screen in self.screen_stack:
             show_offline = getattr(screen, "show_offline", None)
             if show_offline is not None:
-                show_offline(self._offline_since, message.text)
+                show_offline(self._offline_since, message.text, rejected=message.token_rejected)
         if not message.fatal:
             self.set_timer(self._reconnect_delay, self.connect)
             self._reconnect_delay = min(60.0, self._reconnect_delay * 2)
@@ -394,6 +413,7 @@ class KiteboardApp(SettingsActions, App[int]):
         old, self.session = self.session, session
         self.current_space, self._wanted_space = None, space
         self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay
+        self._token_refused = False
         session.subscribe(lambda event: self.post_message(StoreEvent(event)))
         await old.aclose()
         if session.store is not None and not session.store.spaces():

@@ -336,7 +336,7 @@ async def test_a_rejected_token_stops_the_loop_with_a_clear_status(state, emulat
 
     await engine.run(kiteboard, interval=30, sleep=never)
     status = engine.status(kiteboard)
-    assert status.state == "offline" and "token" in status.message.lower()
+    assert status.state == "rejected" and "token" in status.message.lower()
 
 
 async def test_writes_go_through_the_engine_and_are_announced(state, emulator, tmp_path):

@@ -52,6 +52,30 @@ def live_session(settings: Settings) -> Session:
     )
 
 
+class TokenUnchanged(Exception):
+    """The token read again is the one Kitemaker refused: it is not sent again."""
+
+
+async def connect_with_new_token(settings: Settings) -> tuple[Settings, Session]:
+    """The same account with its token read again (the config file, the token_command,
+    the environment), connected: after a person fixed a token Kitemaker refused.
+
+    Raises TokenUnchanged (nothing sent) when it is still the refused token, else as
+    connect_profile does."""
+    from kiteboard.config import load_settings
+
+    def read() -> Settings:
+        fresh = load_settings(
+            config_path=settings.config_path, profile=settings.profile, base_url=settings.base_url
+        )
+        if fresh.token == settings.token:
+            raise TokenUnchanged
+        return fresh
+
+    fresh = await asyncio.to_thread(read)
+    return fresh, await _connected(fresh)
+
+
 async def connect_profile(settings: Settings, name: str) -> tuple[Settings, Session]:
     """The settings of profile `name` (same config file) and a Session connected to its
     account, with its list of spaces fresh.
@@ -70,7 +94,12 @@ async def connect_profile(settings: Settings, name: str) -> tuple[Settings, Sess
         return chosen
 
     chosen = await asyncio.to_thread(read)
-    session = live_session(chosen)
+    return chosen, await _connected(chosen)
+
+
+async def _connected(settings: Settings) -> Session:
+    """A Session for `settings`, connected, its list of spaces fresh."""
+    session = live_session(settings)
     try:
         await session.connect()
         assert session.engine is not None
@@ -78,4 +107,4 @@ async def connect_profile(settings: Settings, name: str) -> tuple[Settings, Sess
     except BaseException:
         await session.aclose()
         raise
-    return chosen, session
+    return session

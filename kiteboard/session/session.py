@@ -73,6 +73,11 @@ class Session:
         return self.store
 
     @property
+    def can_connect(self) -> bool:
+        """There is a way to connect (a token, or the demo)."""
+        return self._connect is not None
+
+    @property
     def connected(self) -> bool:
         return self.engine is not None
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-SyncState = Literal["never", "syncing", "synced", "offline"]
+# "rejected": Kitemaker refused the token; nothing is tried again until it changes.
+SyncState = Literal["never", "syncing", "synced", "offline", "rejected"]
 
 
 class OrganizationRow(NamedTuple):

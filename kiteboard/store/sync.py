@@ -224,7 +224,7 @@ class SyncEngine:
                 self._flush(space_id)
                 self._set_status(
                     space_id,
-                    "offline",
+                    "rejected",
                     offline_since=None,
                     message=f"Sync stopped: {error.message}. Check the API token.",
                 )

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from kiteboard.ui.widgets.safe_text import safe_line
 
-TOKEN_HOW_TO = (
-    "Create a token in Kitemaker (Ctrl/Cmd+K → Manage developer settings), then put it "
-    "in KITEMAKER_TOKEN or run `kiteboard init`."
+# How to get a token and give it to kiteboard: the first-run screen says these words,
+# and so does every message about a token Kitemaker refused.
+GET_TOKEN = (
+    "in Kitemaker press Ctrl+K (Cmd+K on a Mac), choose Manage developer settings "
+    "and create a personal access token."
+)
+USE_TOKEN = (
+    "run kiteboard init (it asks for the token, checks it and keeps it in the config "
+    "file), or start kiteboard with the token in the environment:"
+)
+TOKEN_IN_ENVIRONMENT = "KITEMAKER_TOKEN=… kiteboard"
+TOKEN_HOW_TO = f"To get one: {GET_TOKEN} Then {USE_TOKEN} {TOKEN_IN_ENVIRONMENT}"
+TOKEN_REJECTED = (
+    f"Kitemaker did not accept the API token. {TOKEN_HOW_TO}. Nothing is sent with it "
+    "again: r tries once the token has changed."
 )
 
 
@@ -16,7 +28,7 @@ def describe_error(error: BaseException) -> tuple[str, str, bool]:
 
     message = safe_line(getattr(error, "message", None) or str(error), max_chars=300)
     if isinstance(error, errors.AuthError):
-        return ("Token rejected", f"Kitemaker did not accept the API token. {TOKEN_HOW_TO}", True)
+        return ("Token rejected", TOKEN_REJECTED, True)
     if isinstance(error, errors.RateLimitedError):
         return ("Rate limited", "Kitemaker asks us to slow down; trying again shortly.", False)
     if isinstance(error, errors.NetworkError):

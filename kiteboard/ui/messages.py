@@ -23,8 +23,9 @@ class Connected(Message):
 class ConnectFailed(Message):
     """Connecting failed; `text` says why and what to do, in one or two sentences."""
 
-    def __init__(self, title: str, text: str, *, fatal: bool) -> None:
+    def __init__(self, title: str, text: str, *, fatal: bool, token_rejected: bool = False) -> None:
         super().__init__()
         self.title = title
         self.text = text
         self.fatal = fatal  # True when retrying cannot help (e.g. the token was rejected)
+        self.token_rejected = token_rejected  # nothing is sent until the token changes

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kiteboard.app import AppOptions
     from kiteboard.config import Settings
     from kiteboard.session.session import Session
+    from kiteboard.store.rows import SpaceRow
 
 
 class SettingsActions(App[int]):
@@ -34,6 +35,7 @@ class SettingsActions(App[int]):
     session: Session
     _switched_settings: Settings | None = None  # after a profile switch
     _switching_to: str | None = None  # a profile being connected to
+    current_space: SpaceRow | None
 
     @property
     def settings(self) -> Settings | None:
@@ -124,6 +126,32 @@ class SettingsActions(App[int]):
         organization = session.store.organization() if session.store else None
         where = f" ({safe_line(organization.name, max_chars=60)})" if organization else ""
         self.notify(f"Profile {name}{where}", title="Profile", markup=False)
+
+    # -- a token Kitemaker refused --------------------------------------------------
+    @work(group="profile", exclusive=True, exit_on_error=False)
+    async def retry_rejected_token(self) -> None:
+        """`r` after the token was refused: read it again (the person may have run
+        `kiteboard init`, or fixed the token_command); send it only if it changed."""
+        from kiteboard.session.profiles import TokenUnchanged, connect_with_new_token
+        from kiteboard.ui.errors import TOKEN_REJECTED, describe_error
+
+        settings = self.settings
+        if settings is None or self.session.demo:
+            self.notify(TOKEN_REJECTED, title="Token rejected", severity="error", markup=False)
+            return
+        try:
+            fresh, session = await connect_with_new_token(settings)
+        except TokenUnchanged:
+            self.notify(TOKEN_REJECTED, title="Token rejected", severity="error", markup=False)
+            return
+        except Exception as error:
+            title, text, _ = describe_error(error)
+            self.notify(text, title=title, severity="error", timeout=10, markup=False)
+            return
+        self._switched_settings = fresh
+        space = self.current_space.id if self.current_space else fresh.default_space
+        await self.show_session(session, space=space)
+        self.notify("Kitemaker accepted the new token.", title="Connected", markup=False)
 
     async def show_session(self, session: Session, *, space: str | None) -> None:
         raise NotImplementedError  # KiteboardApp's

@@ -247,9 +247,11 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             # Coalesce a burst of events (a backfill sends many) into one repaint.
             self.set_timer(0.1, self._apply_pending)
 
-    def show_offline(self, since: float, why: str) -> None:
+    def show_offline(self, since: float, why: str, *, rejected: bool = False) -> None:
         if self._ready:
-            self.top_bar.show_offline(self.kiteboard.session, self.space.id, since, why)
+            self.top_bar.show_offline(
+                self.kiteboard.session, self.space.id, since, why, rejected=rejected
+            )
 
     def show_sync_status(self) -> None:
         if not self._ready:

@@ -57,9 +57,12 @@ class ConnectingScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
-            return self.failed and not self.fatal
+            return self.failed
         return True
 
     def action_retry(self) -> None:
+        if self.fatal:  # the token was refused: tried again only once it changed
+            self.app.retry_rejected_token()  # type: ignore[attr-defined]
+            return
         self.show_progress("Connecting to Kitemaker…")
         host_of(self).connect()

@@ -12,25 +12,21 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from kiteboard.ui.errors import GET_TOKEN, TOKEN_IN_ENVIRONMENT, USE_TOKEN
 from kiteboard.ui.widgets.key_hints import KeyHints
 
+# The words of ui/errors.py (a rejected token's message says the same), with the
+# names of keys, menus and commands in bold.
 WELCOME = Content.assemble(
     ("Welcome to kiteboard", "bold"),
     "\n\nkiteboard needs a Kitemaker API token to show your boards.\n\n",
     ("To get one: ", "bold"),
-    "in Kitemaker press ",
-    ("Ctrl+K", "bold"),
-    " (",
-    ("Cmd+K", "bold"),
-    " on a Mac), choose ",
-    ("Manage developer settings", "bold"),
-    " and create a personal access token.\n\n",
+    Content(GET_TOKEN).highlight_regex(r"Ctrl\+K|Cmd\+K|Manage developer settings", style="bold"),
+    "\n\n",
     ("Then either ", "bold"),
-    "run ",
-    ("kiteboard init", "bold"),
-    " (it asks for the token, checks it and keeps it in the config file), or start "
-    "kiteboard with the token in the environment:\n\n    ",
-    ("KITEMAKER_TOKEN=… kiteboard", "bold"),
+    Content(USE_TOKEN).highlight_regex(r"kiteboard init", style="bold"),
+    "\n\n    ",
+    (TOKEN_IN_ENVIRONMENT, "bold"),
     "\n\nNo account at hand? The demo runs against a built-in stand-in for Kitemaker with "
     "sample data: nothing leaves this machine.",
 )

@@ -64,9 +64,11 @@ class ItemScreen(BoardWritingActions, Screen[None]):
         if self.item_id in item_ids:
             await self._show(keep_scroll=True)
 
-    def show_offline(self, since: float, why: str) -> None:
+    def show_offline(self, since: float, why: str, *, rejected: bool = False) -> None:
         if hasattr(self, "top_bar"):
-            self.top_bar.show_offline(self.kiteboard.session, self.space.id, since, why)
+            self.top_bar.show_offline(
+                self.kiteboard.session, self.space.id, since, why, rejected=rejected
+            )
 
     def handle_store_event(self, event: object) -> None:
         if not hasattr(self, "top_bar"):

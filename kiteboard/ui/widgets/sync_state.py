@@ -53,11 +53,18 @@ def clock_time(timestamp: float) -> str:
     return time.strftime("%H:%M", time.localtime(timestamp))
 
 
+# The top bar's words for a token Kitemaker refused: what it is and the way out (the
+# notification and the first-run screen say the rest).
+TOKEN_REJECTED = "token rejected: run kiteboard init"
+
+
 def describe_sync(status: SyncStatus | None, now: float, *, connecting: bool = False) -> str:
     """One short phrase for the footer/header."""
     if status is None:
         return "connecting…" if connecting else "not synced"
     state = status.state
+    if state == "rejected":
+        return TOKEN_REJECTED
     if state == "syncing":
         if status.total:
             return f"syncing {status.loaded:,} of {status.total:,}"
@@ -96,9 +103,10 @@ class SyncState(Static):
     def _show(self) -> None:
         text = describe_sync(self.status, self._clock(), connecting=self.connecting)
         state = self.status.state if self.status else "never"
-        for name in ("never", "syncing", "synced", "offline"):
+        for name in ("never", "syncing", "synced", "offline", "rejected"):
             self.set_class(state == name, f"-{name}")
-        message = self.status.message if self.status and state == "offline" else None
+        status = self.status
+        message = status.message if status and state in ("offline", "rejected") else None
         self.tooltip = safe_line(message) if message else None
         self.text = text
         self.update(text)

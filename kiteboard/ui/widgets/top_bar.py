@@ -32,6 +32,7 @@ _SYNC_STYLES = {
     "syncing": "$text-accent",
     "synced": "$text-success",
     "offline": "$text-warning bold",
+    "rejected": "$text-error bold",
 }
 
 
@@ -75,7 +76,7 @@ class TopBar(Widget):
     def set_status(self, status: SyncStatus | None, *, connecting: bool = False) -> None:
         self.status = status
         self.connecting = connecting
-        message = status.message if status and status.state == "offline" else None
+        message = status.message if status and status.state in ("offline", "rejected") else None
         self.tooltip = safe_line(message) if message else None
         self.refresh()
 
@@ -86,15 +87,17 @@ class TopBar(Widget):
         elif session.store is not None:
             self.set_status(session.store.sync_status(space_id), connecting=session.connecting)
 
-    def show_offline(self, session: Session, space_id: str, since: float, why: str) -> None:
-        """Connecting failed: what the store holds, marked offline since `since`."""
+    def show_offline(
+        self, session: Session, space_id: str, since: float, why: str, *, rejected: bool = False
+    ) -> None:
+        """Connecting failed: what the store holds, marked offline since `since` (or the
+        token rejected: then nothing is retried, and the bar says so)."""
         from kiteboard.store.rows import SyncStatus
 
         stored = session.store.sync_status(space_id) if session.store else None
         last = stored.last_synced_at if stored else None
-        self.set_status(
-            SyncStatus("offline", last_synced_at=last, offline_since=since, message=why)
-        )
+        state = "rejected" if rejected else "offline"
+        self.set_status(SyncStatus(state, last_synced_at=last, offline_since=since, message=why))
 
     @property
     def sync_text(self) -> str:
