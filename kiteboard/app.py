@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import events, work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from kiteboard.session.session import Session
+from kiteboard.ui import commands
 from kiteboard.ui.messages import Connected, ConnectFailed, StoreEvent
 from kiteboard.ui.settings_actions import SettingsActions
 from kiteboard.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from kiteboard.config import Settings
     from kiteboard.store.rows import SpaceRow
 
@@ -47,14 +50,34 @@ class AppOptions(NamedTuple):
     on_started: Callable[[], None] | None = None
 
 
-def own_bindings(cls: type) -> list[BindingType]:
-    """The bindings kiteboard's classes declare for `cls`, base classes included (e.g.
-    the writing actions a screen inherits), without Textual's own."""
-    bindings: list[BindingType] = []
-    for klass in reversed(cls.__mro__):
-        if klass.__module__.startswith("kiteboard") and "BINDINGS" in vars(klass):
-            bindings.extend(vars(klass)["BINDINGS"])
-    return bindings
+def _screen_commands() -> type[Provider]:
+    from kiteboard.ui.palette import ScreenCommands
+
+    return ScreenCommands
+
+
+def _space_commands() -> type[Provider]:
+    from kiteboard.ui.palette import SpaceCommands
+
+    return SpaceCommands
+
+
+def _item_commands() -> type[Provider]:
+    from kiteboard.ui.palette import ItemCommands
+
+    return ItemCommands
+
+
+def _profile_commands() -> type[Provider]:
+    from kiteboard.ui.palette import ProfileCommands
+
+    return ProfileCommands
+
+
+def _theme_commands() -> type[Provider]:
+    from kiteboard.ui.palette import ThemeCommands
+
+    return ThemeCommands
 
 
 def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
@@ -67,15 +90,17 @@ def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
 class KiteboardApp(SettingsActions, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kiteboard"
-    ENABLE_COMMAND_PALETTE = False  # a palette over spaces/items/actions comes later
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "switch_space", "Spaces", id="app.spaces"),
-        Binding("ctrl+t", "pick_theme", "Theme", show=False, id="app.theme"),
-        Binding("ctrl+p", "pick_profile", "Profile", show=False, id="app.profile"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-    ]
+    # The palette opens with the registry's app.palette keys (`:`, Ctrl+k): as that
+    # binding names the command_palette action, Textual does not add its Ctrl+p one
+    # (Ctrl+p is the profile switch). Providers are imported when it first opens.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        _screen_commands,
+        _space_commands,
+        _item_commands,
+        _profile_commands,
+        _theme_commands,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("app")
 
     def __init__(self, session: Session, options: AppOptions | None = None) -> None:
         super().__init__()
@@ -359,43 +384,14 @@ class KiteboardApp(SettingsActions, App[int]):
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.help_groups()))
+        self.push_screen(HelpScreen(self.options.keymap))
 
-    def help_groups(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
-        """Every binding, grouped by where it works (a test checks none is missing)."""
-        from kiteboard.ui.screens.board import BoardScreen
-        from kiteboard.ui.screens.connecting import ConnectingScreen
-        from kiteboard.ui.screens.first_run import FirstRunScreen
-        from kiteboard.ui.screens.forms.base import DraftForm
-        from kiteboard.ui.screens.forms.confirm import DiscardConfirm
-        from kiteboard.ui.screens.forms.labels import LabelPicker
-        from kiteboard.ui.screens.forms.status_picker import StatusPicker
-        from kiteboard.ui.screens.help import HelpScreen, HelpScroll, binding_rows
-        from kiteboard.ui.screens.item import ItemScreen
-        from kiteboard.ui.screens.profile_picker import ProfilePickerScreen
-        from kiteboard.ui.screens.space_key import SpaceKeyScreen
-        from kiteboard.ui.screens.space_picker import SpacePickerScreen
-        from kiteboard.ui.screens.theme_picker import ThemePickerScreen
-        from kiteboard.ui.widgets.item_detail import ItemDetailView
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
 
-        def of(*classes: type) -> list[BindingType]:
-            return [binding for cls in classes for binding in own_bindings(cls)]
-
-        return binding_rows(
-            [
-                ("Board", of(BoardScreen)),
-                ("Item detail", of(ItemDetailView, ItemScreen)),
-                ("Writing forms", of(DraftForm, LabelPicker, DiscardConfirm)),
-                ("Move to column", of(StatusPicker)),
-                ("Space picker", of(SpacePickerScreen)),
-                ("Theme picker", of(ThemePickerScreen)),
-                ("Profile picker", of(ProfilePickerScreen)),
-                ("Starting", of(FirstRunScreen, ConnectingScreen, SpaceKeyScreen)),
-                ("This help", of(HelpScroll, HelpScreen)),
-                ("Everywhere", of(KiteboardApp)),
-            ],
-            dict(self.options.keymap),
-        )
+        if not CommandPalette.is_open(self):
+            placeholder = "A command, a space, an item (KB-12), a theme…"
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     async def show_session(self, session: Session, *, space: str | None) -> None:
         """Show another account (the profile switcher): `session` is connected; open

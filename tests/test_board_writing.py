@@ -19,10 +19,9 @@ from kiteboard.emulator.demo import build_demo_state
 from kiteboard.session.session import Connection, Session
 from kiteboard.store.sync import SyncEngine
 from kiteboard.ui.screens.board import BoardScreen
-from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.screens.forms import CommentForm, StatusPicker, WorkItemForm
 from kiteboard.ui.widgets.card_list import CardList
-from tests.pilot_support import record_notifications, type_at_once
+from tests.pilot_support import record_notifications, type_at_once, wait_until
 from tests.ui.demo_store import demo_store, fixed_clock
 from tests.writing_world import FAST_RETRY, RecordingTransport, _no_sleep, delete_item
 
@@ -110,32 +109,21 @@ def column_titles(app: KiteboardApp, status_id: str) -> list[str]:
     return [card.title for card in column.cards]
 
 
-def test_the_board_screen_has_the_writing_keys() -> None:
-    assert issubclass(BoardScreen, BoardWritingActions)
-    bindings = BoardScreen._merge_bindings().key_to_bindings
-    actions = {key: [b.action for b in found] for key, found in bindings.items()}
-    for key, action in {
-        "c": "new_item",
-        "e": "edit_item",
-        "m": "move_item",
-        "a": "comment",
-        "H": "move_by(-1)",
-        "L": "move_by(1)",
-    }.items():
-        assert actions[key] == [action]
-    from kiteboard.ui.screens.forms.base import DraftForm
-    from kiteboard.ui.screens.forms.confirm import DiscardConfirm
-    from kiteboard.ui.screens.forms.labels import LabelPicker
+def test_the_board_and_item_screens_have_the_writing_keys() -> None:
+    from kiteboard.ui.screens.item import ItemScreen
 
-    ours = [
-        *BoardWritingActions.BINDINGS,
-        *DraftForm.BINDINGS,
-        *StatusPicker.BINDINGS,
-        *DiscardConfirm.BINDINGS,
-        *LabelPicker.BINDINGS,
-    ]
-    for binding in ours:
-        assert binding.id and binding.description  # remappable, listed in the help
+    for screen in (BoardScreen, ItemScreen):
+        bindings = screen._merge_bindings().key_to_bindings
+        actions = {key: [b.action for b in found] for key, found in bindings.items()}
+        for key, action in {
+            "c": "new_item",
+            "e": "edit_item",
+            "m": "move_item",
+            "a": "comment",
+            "H": "move_by(-1)",
+            "L": "move_by(1)",
+        }.items():
+            assert actions[key] == [action]
 
 
 async def test_c_creates_an_item_in_the_focused_column(make_app, kitemaker) -> None:
@@ -402,3 +390,21 @@ async def test_a_burst_of_c_title_and_ctrl_s_sends_the_whole_title(make_app, kit
         assert kitemaker.titled("Ship it")
         assert isinstance(app.screen, BoardScreen)
     assert not kitemaker.titled("S") and not kitemaker.titled("")
+
+
+async def test_the_palette_finds_move_card_to_and_opens_the_move_picker(make_app) -> None:
+    from tests.ui.test_commands import open_palette, palette_options, type_in_palette
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        card_id = board_of(app).current_card_id()
+        await open_palette(pilot)
+        await type_in_palette(pilot, "mov", "Move card to…  m")
+        assert palette_options(app)[0].startswith("Move card to…  m")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatusPicker))
+        # The picker is for the card under the cursor, as `m` would have opened it.
+        card = board_of(app).model._cards[card_id]
+        assert app.screen.heading == f"KB-{card.number}"

@@ -59,6 +59,18 @@ async def _press(pilot: Pilot, *keys: str) -> None:
     await pilot.press(*keys)
 
 
+async def _palette(pilot: Pilot) -> None:
+    from textual.command import CommandList
+
+    await pilot.press("colon")
+    while not pilot.app.screen.query(CommandList):
+        await pilot.pause()
+    await pilot.press(*"mov")
+    command_list = pilot.app.screen.query_one(CommandList)
+    while command_list.option_count < 3:  # the three "Move card" commands
+        await pilot.pause()
+
+
 Shot = tuple[str, tuple[int, int], str | None, Callable[[Pilot], Awaitable[None]] | None]
 SHOTS: list[Shot] = [
     ("first-run", (80, 24), "first-run", None),
@@ -69,6 +81,7 @@ SHOTS: list[Shot] = [
     ("detail-80x24", (80, 24), "KB", _open_item_with_comments),
     ("detail-160x48", (160, 48), "KB", _open_item_with_comments),
     ("help", (80, 24), "KB", lambda pilot: _press(pilot, "question_mark")),
+    ("palette", (80, 24), "KB", _palette),
 ]
 
 

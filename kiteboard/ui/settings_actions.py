@@ -8,8 +8,8 @@ the app.
 - ctrl+p (app.profile) opens the profile switcher; the chosen profile's account is
   connected first, then shown (`KiteboardApp.show_session`); a failure keeps the
   current one and says why.
-- At start, [keymap] ids that name no binding, and a `theme` that names no theme,
-  are warned about.
+- At start, [keymap] ids that name no command of the registry, and a `theme`
+  that names no theme, are warned about.
 
 The bindings themselves are in KiteboardApp.BINDINGS, with the app's others. The
 screens are imported when first opened: nothing here is on the first paint's path.
@@ -17,7 +17,6 @@ screens are imported when first opened: nothing here is on the first paint's pat
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -46,7 +45,7 @@ class SettingsActions(App[int]):
     def on_mount(self) -> None:
         settings = self.settings
         if settings is not None and settings.keymap:
-            self.check_keymap(settings)
+            self.call_after_refresh(self.check_keymap, settings)  # after the first paint
         if settings is not None and settings.theme is not None:
             from kiteboard.config import unknown_theme
 
@@ -54,15 +53,12 @@ class SettingsActions(App[int]):
             if warning is not None:
                 self.notify(warning, title="Config", severity="warning", timeout=8, markup=False)
 
-    @work(group="keymap", exit_on_error=False)
-    async def check_keymap(self, settings: Settings) -> None:
-        """Warn about [keymap] ids that match no binding (typos)."""
+    def check_keymap(self, settings: Settings) -> None:
+        """Warn about [keymap] ids that name no command of the registry (typos)."""
         from kiteboard.config import unknown_keymap_ids
-        from kiteboard.ui.binding_ids import binding_ids
+        from kiteboard.ui.commands import command_ids
 
-        # Finding every id imports every screen: in a thread, after the first paint.
-        known = await asyncio.to_thread(binding_ids)
-        for warning in unknown_keymap_ids(settings, known):
+        for warning in unknown_keymap_ids(settings, command_ids()):
             self.notify(warning, title="Config", severity="warning", timeout=8, markup=False)
 
     # -- theme -------------------------------------------------------------------------
@@ -71,6 +67,11 @@ class SettingsActions(App[int]):
 
         if not isinstance(self.screen, ThemePickerScreen):
             self.push_screen(ThemePickerScreen(), self._theme_kept)
+
+    def use_theme(self, theme: str) -> None:
+        """Show `theme` and remember it (the palette's "Theme: …")."""
+        self.theme = theme
+        self._theme_kept(theme)
 
     def _theme_kept(self, theme: str | None) -> None:
         if theme is not None and self.options.on_theme_change is not None:
@@ -82,9 +83,9 @@ class SettingsActions(App[int]):
 
         if not isinstance(self.screen, ProfilePickerScreen):
             picker = ProfilePickerScreen(self.settings, demo=self.session.demo)
-            self.push_screen(picker, self._profile_chosen)
+            self.push_screen(picker, self.choose_profile)
 
-    def _profile_chosen(self, name: str | None) -> None:
+    def choose_profile(self, name: str | None) -> None:
         if name is None:
             return
         if self._switching_to is not None:

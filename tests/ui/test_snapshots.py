@@ -97,3 +97,31 @@ def test_detail_wide(snap_compare, make_app):
 
 def test_help_overlay(snap_compare, make_app):
     assert snap_compare(make_app("KB"), terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_help_filtered(snap_compare, make_app):
+    async def filter_help(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        no_blink(pilot)
+        await pilot.press(*"move")
+        await pilot.pause()
+
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=filter_help)
+
+
+def test_palette_on_the_board(snap_compare, make_app):
+    from textual.command import CommandList
+
+    from tests.pilot_support import wait_until
+
+    async def type_in_palette(pilot):
+        await pilot.press("colon")
+        await wait_until(pilot, lambda: bool(pilot.app.screen.query(CommandList)))
+        no_blink(pilot)
+        await pilot.press(*"mov")
+        command_list = pilot.app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: command_list.option_count == 3)
+        await pilot.pause()
+
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=type_in_palette)

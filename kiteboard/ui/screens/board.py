@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
 
+from kiteboard.ui import commands
 from kiteboard.ui.board_model import BoardModel
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.screens.board_writing import BoardWritingActions
@@ -55,24 +56,7 @@ class FilterField(Input):
 
 
 class BoardScreen(BoardWritingActions, Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="board.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="board.up"),
-        Binding("h,left", "column(-1)", "Left column", show=False, id="board.left"),
-        Binding("l,right", "column(1)", "Right column", show=False, id="board.right"),
-        Binding("g,home", "edge(-1)", "Top", show=False, id="board.top"),
-        Binding("G,end", "edge(1)", "Bottom", show=False, id="board.bottom"),
-        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="board.half_down"),
-        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="board.half_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="board.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="board.page_up"),
-        Binding("enter", "open", "Open", id="board.open"),
-        # priority: handled as the key arrives, so the letters typed right after it
-        # (fast typing, a paste over SSH) go to the filter field, not to the board.
-        Binding("slash", "filter", "Filter", id="board.filter", priority=True),
-        Binding("escape", "back", "Back", show=False, id="board.back"),
-        Binding("r", "refresh", "Refresh", id="board.refresh"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("board")
 
     def __init__(self, space: SpaceRow) -> None:
         super().__init__()

@@ -9,16 +9,15 @@ refuses.
 
 What the screen provides (BoardScreen and ItemScreen both do): ``space`` (SpaceRow),
 and either ``current_card_id()`` (the board's cursor) or ``item_id`` (a detail
-screen). The app's session gives the store and the writer. It is a Screen subclass
-only so that Textual merges its BINDINGS into the screen's.
+screen). The app's session gives the store and the writer. The keys are the
+registry's (ui/commands.py, group "Writing").
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import work
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from kiteboard.ui.host import host_of
@@ -31,16 +30,6 @@ if TYPE_CHECKING:
 
 
 class BoardWritingActions(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "new_item", "New", id="board.new_item"),
-        Binding("e", "edit_item", "Edit", id="board.edit_item"),
-        Binding("m", "move_item", "Move", id="board.move_item"),
-        # Not in the footer: at 80 columns it would push "? Help" and "q Quit" out.
-        Binding("a", "comment", "Comment", id="board.comment", show=False),
-        Binding("H,shift+h", "move_by(-1)", "Move card left", id="board.move_left", show=False),
-        Binding("L,shift+l", "move_by(1)", "Move card right", id="board.move_right", show=False),
-    ]
-
     space: SpaceRow
 
     # -- what the actions need -------------------------------------------------------------

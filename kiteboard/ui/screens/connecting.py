@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kiteboard.ui import commands
 from kiteboard.ui.host import host_of
 from kiteboard.ui.widgets.key_hints import KeyHints
 
@@ -28,9 +29,7 @@ class ConnectingScreen(Screen[None]):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "retry", "Try again", id="connecting.retry"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("connecting")
 
     def __init__(self, text: str) -> None:
         super().__init__()

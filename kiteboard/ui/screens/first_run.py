@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from kiteboard.ui import commands
 from kiteboard.ui.errors import GET_TOKEN, TOKEN_IN_ENVIRONMENT, USE_TOKEN
 from kiteboard.ui.widgets.key_hints import KeyHints
 
@@ -58,10 +59,7 @@ class FirstRunScreen(Screen[str]):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "demo", "Try the demo", id="first_run.demo"),
-        Binding("q,escape", "quit", "Quit", id="first_run.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("first_run")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="first-run"), Vertical(id="first-run-box"):

@@ -1,71 +1,68 @@
-"""Every key binding, grouped by where it works, with the keymap applied.
+"""Every command of every screen, from the registry, grouped, filtered as you type.
 
-The ids in the last column are what the config file's [keymap] table uses.
+The ids in the last column are what the config file's [keymap] table uses; the keys
+shown are the keymap's when it changes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import ClassVar, NamedTuple
 
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
-from kiteboard.ui.widgets.key_scroll import KeyScroll, scroll_bindings
-
-# How keys are named in the help (Textual's names are for config files).
-_KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "Esc",
-    "enter": "Enter",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "home": "Home",
-    "end": "End",
-    "space": "Space",
-    "up": "↑",
-    "down": "↓",
-    "left": "←",
-    "right": "→",
-}
+from kiteboard.ui import commands
+from kiteboard.ui.widgets.key_scroll import KeyScroll
+from kiteboard.ui.widgets.safe_text import safe_line
 
 
-def key_label(keys: str) -> str:
-    labels = []
-    for key in keys.split(","):
-        key = key.strip()
-        if key.startswith("ctrl+"):
-            labels.append("Ctrl+" + _KEY_NAMES.get(key[5:], key[5:]))
-        else:
-            labels.append(_KEY_NAMES.get(key, key))
-    return " ".join(labels)
+class HelpRow(NamedTuple):
+    keys: str  # as shown: "j ↓"
+    title: str
+    id: str
+    description: str
+
+    def matches(self, words: list[str]) -> bool:
+        # What the row shows, no more: a match the person cannot see would puzzle.
+        text = f"{self.keys} {self.title} {self.id}".lower()
+        return all(word in text for word in words)
 
 
-def binding_rows(
-    groups: Sequence[tuple[str, Iterable[BindingType]]], keymap: Mapping[str, str]
-) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """[(group, [(keys, description, id)])] with keymap overrides applied."""
-    result = []
-    for title, bindings in groups:
-        rows = []
-        for binding in bindings:
-            if not isinstance(binding, Binding) or not binding.id:
-                continue
-            keys = keymap.get(binding.id, binding.key)
-            rows.append((key_label(keys), binding.description, binding.id))
-        result.append((title, rows))
-    return result
+def help_rows(keymap: Mapping[str, str]) -> list[tuple[str, list[HelpRow]]]:
+    """[(group, rows)] of every registry command, with the keymap applied."""
+    groups: list[tuple[str, list[HelpRow]]] = []
+    for group in commands.GROUPS:
+        rows = [
+            HelpRow(
+                commands.key_label(commands.keys_of(command, keymap)),
+                command.title,
+                command.id,
+                command.description,
+            )
+            for command in commands.COMMANDS
+            if command.group == group
+        ]
+        groups.append((group, rows))
+    return groups
 
 
-class HelpScroll(KeyScroll, can_focus=True):
-    """The list of keys; scrolled with the board's keys."""
+def filter_rows(
+    groups: list[tuple[str, list[HelpRow]]], query: str
+) -> list[tuple[str, list[HelpRow]]]:
+    """The groups and rows matching every word of `query` (any case); empty groups go."""
+    words = query.lower().split()
+    kept = [(group, [row for row in rows if row.matches(words)]) for group, rows in groups]
+    return [(group, rows) for group, rows in kept if rows]
 
-    BINDINGS: ClassVar[list[BindingType]] = scroll_bindings("help")
+
+class HelpScroll(KeyScroll, can_focus=False):
+    """The list of commands; scrolled by the help's keys (the letters filter)."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -87,6 +84,12 @@ class HelpScreen(ModalScreen[None]):
         #help-title {
             text-style: bold;
         }
+        #help-filter {
+            border: none;
+            height: 1;
+            padding: 0;
+            margin: 0 0 1 0;
+        }
         #help-scroll {
             height: 1fr;
         }
@@ -95,39 +98,57 @@ class HelpScreen(ModalScreen[None]):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("help")
 
-    def __init__(self, groups: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
+    def __init__(self, keymap: Mapping[str, str]) -> None:
         super().__init__()
-        self.groups = groups
+        self.all_groups = help_rows(keymap)
+        self.groups = self.all_groups  # what is shown (the filter's matches)
 
     def compose(self) -> ComposeResult:
-        key_width = max((len(keys) for _, rows in self.groups for keys, _, _ in rows), default=8)
-        lines: list[Content] = []
-        for title, rows in self.groups:
-            if lines:
-                lines.append(Content(""))
-            lines.append(Content.styled(title, "bold $accent"))
-            for keys, description, binding_id in rows:
-                lines.append(
-                    Content.assemble(
-                        (f"  {keys:<{key_width}}  ", "bold"),
-                        f"{description:<22} ",
-                        (binding_id, "dim"),
-                    )
-                )
         with Vertical(id="help-box"):
-            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            yield Static(Content.styled("Keys and commands", "bold"), id="help-title")
+            yield Input(placeholder="Type to filter: a key, a word, an id", id="help-filter")
             with HelpScroll(id="help-scroll"):
-                yield Static(Content("\n").join(lines), id="help-text")
+                yield Static(self._render_rows(""), id="help-text")
             yield Static(
-                Content(
-                    "j k scroll · Esc closes · remap any key by its id in the config's [keymap]"
-                ),
+                Content("↑ ↓ PgUp PgDn scroll · Esc clears, then closes · [keymap] remaps by id"),
                 id="help-hint",
             )
 
+    def _render_rows(self, query: str) -> Content:
+        if not self.groups:
+            return Content.assemble("No command matches ", (safe_line(query, max_chars=40), "bold"))
+        key_width = max((len(row.keys) for _, rows in self.all_groups for row in rows), default=8)
+        lines: list[Content] = []
+        for group, rows in self.groups:
+            if lines:
+                lines.append(Content(""))
+            lines.append(Content.styled(group, "bold $accent"))
+            for row in rows:
+                lines.append(
+                    Content.assemble(
+                        (f"  {row.keys:<{key_width}}  ", "bold"),
+                        f"{row.title:<22} ",
+                        (row.id, "dim"),
+                    )
+                )
+        return Content("\n").join(lines)
+
+    @on(Input.Changed, "#help-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.groups = filter_rows(self.all_groups, event.value)
+        self.query_one("#help-text", Static).update(self._render_rows(event.value))
+        self.query_one(HelpScroll).scroll_home(animate=False, immediate=True)
+
+    def action_scroll(self, how: str) -> None:
+        scroll = self.query_one(HelpScroll)
+        getattr(scroll, f"action_{how}")()
+
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Esc: clears the filter first, if there is one; then closes."""
+        field = self.query_one("#help-filter", Input)
+        if field.value:
+            field.value = ""
+        else:
+            self.dismiss(None)

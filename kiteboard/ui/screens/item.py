@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
+from kiteboard.ui import commands
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.screens.board_writing import BoardWritingActions
 from kiteboard.ui.widgets.item_detail import ItemDetailView
@@ -19,9 +20,7 @@ if TYPE_CHECKING:
 
 
 class ItemScreen(BoardWritingActions, Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Back", id="detail.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("item")
 
     def __init__(self, item_id: str, space: SpaceRow) -> None:
         super().__init__()

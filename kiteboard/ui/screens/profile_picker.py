@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui import commands
 from kiteboard.ui.no_color import list_box_css
 from kiteboard.ui.widgets.safe_text import safe_line
 
@@ -80,11 +81,7 @@ class ProfilePickerScreen(ModalScreen[str | None]):
     """
     )
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="profile.cancel"),
-        Binding("j", "cursor(1)", "Next", show=False, id="profile.down"),
-        Binding("k", "cursor(-1)", "Previous", show=False, id="profile.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("profile")
 
     def __init__(self, settings: Settings | None, *, demo: bool) -> None:
         super().__init__()

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kiteboard.ui import commands
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -47,9 +48,7 @@ class SpaceKeyScreen(ModalScreen[str | None]):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "skip", "Not now", id="space_key.skip"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("space_key")
     # Focused when the screen is shown (an on_mount query could run before the screen
     # pushed from the sync's worker had composed its children).
     AUTO_FOCUS = "#space-key-input"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui import commands
 from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
 from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
@@ -84,16 +85,7 @@ class SpacePickerScreen(Screen[str | None]):
         + OPTION_LIST_NO_COLOR
     )
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Esc goes back to the board, or (when there is no board to go back to, the
-        # first start) clears what was typed: each shows in the footer only when it
-        # can do something.
-        Binding("escape", "cancel", "Back", id="spaces.back"),
-        Binding("escape", "clear_filter", "Clear", id="spaces.clear"),
-        Binding("down", "cursor(1)", "Next", show=False, id="spaces.down"),
-        Binding("up", "cursor(-1)", "Previous", show=False, id="spaces.up"),
-        Binding("enter", "choose", "Open", id="spaces.open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("spaces")
 
     def __init__(
         self, spaces: Sequence[SpaceRow], *, current: str | None, can_cancel: bool

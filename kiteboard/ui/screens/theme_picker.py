@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiteboard.ui import commands
 from kiteboard.ui.no_color import list_box_css
 
 PREVIEW_DELAY = 0.15  # seconds the highlight rests on a theme before it is shown
@@ -40,11 +41,7 @@ class ThemePickerScreen(ModalScreen[str | None]):
     SCOPED_CSS = False
     DEFAULT_CSS = list_box_css("ThemePickerScreen", "theme", 52)
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="theme.cancel"),
-        Binding("j", "cursor(1)", "Next", show=False, id="theme.down"),
-        Binding("k", "cursor(-1)", "Previous", show=False, id="theme.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("theme")
 
     def __init__(self) -> None:
         super().__init__()

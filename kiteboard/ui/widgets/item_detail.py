@@ -18,9 +18,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from kiteboard.ui import commands
 from kiteboard.ui.board_model import reference
 from kiteboard.ui.widgets.card import size_letter
-from kiteboard.ui.widgets.key_scroll import KeyScroll, scroll_bindings
+from kiteboard.ui.widgets.key_scroll import KeyScroll
 from kiteboard.ui.widgets.label_colors import chip_style
 from kiteboard.ui.widgets.safe_text import safe_block, safe_line
 from kiteboard.ui.widgets.sync_state import relative
@@ -114,7 +115,7 @@ class ItemDetailView(KeyScroll, can_focus=True):
         }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = scroll_bindings("detail")
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("detail")
 
     def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,5 +1,7 @@
 """The footer: the keys that matter on this screen, ` c New  e Edit  ⏎ Open …`.
 
+When they do not all fit, those the registry ranks first stay (ui/commands.py).
+
 What Textual's Footer shows (the screen's active bindings marked `show`, one per
 action, dimmed while their action cannot run, remapped keys as remapped), drawn as one
 line by one widget: the Footer is a container holding a widget per key, which the first
@@ -14,7 +16,10 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
+from kiteboard.ui import commands
+
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.screen import Screen
 
 # Theme variables (resolved when drawn): the footer's colors in every theme.
@@ -53,23 +58,41 @@ class KeyHints(Widget, can_focus=False):
         self.refresh()
 
     def render(self) -> Content:
-        parts: list[Content] = []
-        hints: list[_Hint] = []
+        # One hint per label: H and L ("Move ←→") share one, " H L Move ←→ ".
+        labels: dict[str, list[tuple[Binding, bool]]] = {}
         seen: set[str] = set()
-        x = 0
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = f" {self.app.get_key_display(binding)} "
-            description = f"{binding.description} " if binding.description else ""
+            labels.setdefault(binding.description, []).append((binding, enabled))
+        candidates: list[tuple[int, Content, str, bool]] = []
+        for description, bindings in labels.items():
+            keys = " ".join(self.app.get_key_display(binding) for binding, _ in bindings)
+            label = f"{description} " if description else ""
             # Plain strings into Content: a binding's text is never read as markup.
-            hint = Content.assemble((key, _KEY), (description, _DESCRIPTION))
+            hint = Content.assemble((f" {keys} ", _KEY), (label, _DESCRIPTION))
+            enabled = any(enabled for _, enabled in bindings)
             if not enabled:
                 hint = hint.stylize("dim")
-            parts.append(hint)
-            hints.append(_Hint(x, x + hint.cell_length, binding.key, enabled))
-            x += hint.cell_length
+            rank = min(commands.footer_rank(binding.id) for binding, _ in bindings)
+            candidates.append((rank, hint, bindings[0][0].key, enabled))
+        # The width is short: keep the hints that rank first, shown in their own order.
+        room = self.size.width or self.app.size.width
+        kept: set[int] = set()
+        for index in sorted(range(len(candidates)), key=lambda i: candidates[i][0]):
+            length = candidates[index][1].cell_length
+            if length <= room:
+                kept.add(index)
+                room -= length
+        parts: list[Content] = []
+        hints: list[_Hint] = []
+        x = 0
+        for index, (_rank, hint, key, enabled) in enumerate(candidates):
+            if index in kept:
+                parts.append(hint)
+                hints.append(_Hint(x, x + hint.cell_length, key, enabled))
+                x += hint.cell_length
         self._hints = hints
         return Content("").join(parts)
 

@@ -8,26 +8,11 @@ j's typed quickly scrolled one line).
 from __future__ import annotations
 
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
 
-def scroll_bindings(prefix: str) -> list[BindingType]:
-    """The scrolling keys, with ids under `prefix` (so the keymap can change them)."""
-    return [
-        Binding("j,down", "scroll_down", "Down", show=False, id=f"{prefix}.down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id=f"{prefix}.up"),
-        Binding("g,home", "scroll_home", "Top", show=False, id=f"{prefix}.top"),
-        Binding("G,end", "scroll_end", "Bottom", show=False, id=f"{prefix}.bottom"),
-        Binding(
-            "ctrl+d,pagedown,space", "page_down", "Page down", show=False, id=f"{prefix}.page_down"
-        ),
-        Binding("ctrl+u,pageup", "page_up", "Page up", show=False, id=f"{prefix}.page_up"),
-    ]
-
-
 class KeyScroll(VerticalScroll):
-    """Subclasses give their own BINDINGS (from `scroll_bindings`)."""
+    """Subclasses give their own BINDINGS (from the registry, ui/commands.py)."""
 
     def action_scroll_down(self) -> None:
         self._scroll_by(1)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from kiteboard.store.write_results import NeedsRetry, Refused, Saved, WriteResult
+from kiteboard.ui import commands
 from kiteboard.ui.screens.forms.confirm import DiscardChoice, DiscardConfirm
 from kiteboard.ui.screens.forms.editor import edit_in_editor
 from kiteboard.ui.widgets.safe_text import safe_block
@@ -41,11 +42,7 @@ class FormMessage(Static):
 class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
     """Base of the item and comment forms. Subclasses provide the content."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Send", id="form.send", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+o", "open_editor", "Edit in $EDITOR", id="form.editor"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("form")
 
     sending: reactive[bool] = reactive(False, bindings=True)
 

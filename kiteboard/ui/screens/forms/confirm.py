@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from kiteboard.ui import commands
 
 DiscardChoice = Literal["discard", "keep"]
 
@@ -17,11 +19,7 @@ class DiscardConfirm(ModalScreen[DiscardChoice | None]):
     """Discard what was typed, keep it as a draft for next time, or go back (None)."""
 
     CSS_PATH: ClassVar[str] = "forms.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "choose('discard')", "Discard", id="form.confirm.discard"),
-        Binding("k", "choose('keep')", "Keep draft", id="form.confirm.keep"),
-        Binding("escape", "back", "Back to the form", id="form.confirm.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("form.confirm")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -22,6 +22,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiteboard.api.colors import NAMED_COLORS, label_color_hex
+from kiteboard.ui import commands
 from kiteboard.ui.widgets.safe_text import safe_line
 
 CREATE_OPTION = "\x00create"  # an option id no label id (16 hex digits) can be
@@ -67,10 +68,7 @@ def chip(label: LabelChoice) -> Content:
 class LabelPicker(Vertical):
     """A filter box, the matching labels, and the chips of those picked."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", "Next label", id="form.labels.next", show=False),
-        Binding("up", "move(-1)", "Previous label", id="form.labels.previous", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("form.labels")
 
     class Changed(Message):
         """The set of picked labels changed."""

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from kiteboard.ui import commands
 from kiteboard.ui.widgets.safe_text import safe_line
 
 
@@ -20,16 +21,7 @@ class StatusPicker(ModalScreen[str | None]):
     """Dismissed with the chosen status id, or None (Esc, or the current one)."""
 
     CSS_PATH: ClassVar[str] = "forms.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form.status.cancel"),
-        Binding("j", "cursor(1)", "Down", show=False, id="form.status.down"),
-        Binding("k", "cursor(-1)", "Up", show=False, id="form.status.up"),
-        # Triage at one key per card: the nth column, without moving the highlight.
-        *(
-            Binding(str(n), f"pick({n - 1})", f"Column {n}", show=False, id=f"form.status.{n}")
-            for n in range(1, 10)
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("form.status")
 
     def __init__(
         self, statuses: Iterable[tuple[str, str]], current: str | None, *, title: str = ""
