@@ -116,12 +116,12 @@ def test_the_board_and_item_screens_have_the_writing_keys() -> None:
         bindings = screen._merge_bindings().key_to_bindings
         actions = {key: [b.action for b in found] for key, found in bindings.items()}
         for key, action in {
-            "c": "new_item",
-            "e": "edit_item",
-            "m": "move_item",
-            "a": "comment",
-            "H": "move_by(-1)",
-            "L": "move_by(1)",
+            "c": "writing('new_item')",
+            "e": "writing('edit_item')",
+            "m": "writing('move_item')",
+            "a": "writing('comment')",
+            "H": "writing('move_by', -1)",
+            "L": "writing('move_by', 1)",
         }.items():
             assert actions[key] == [action]
 

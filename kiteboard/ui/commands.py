@@ -98,22 +98,22 @@ def _move_to_column(n: int) -> Command:
 # fmt: off
 COMMANDS: tuple[Command, ...] = (
     # -- writing (the board, and an item's own screen) -------------------------------
-    Command("board.new_item", "c", "new_item", "New item…",
+    Command("board.new_item", "c", "writing('new_item')", "New item…",
             "Write a new item in the focused column", "Writing", _WRITING,
             footer="New", rank=4),
-    Command("board.edit_item", "e", "edit_item", "Edit item…",
+    Command("board.edit_item", "e", "writing('edit_item')", "Edit item…",
             "Edit the item's title, description, column and labels", "Writing", _WRITING,
             footer="Edit", rank=5),
-    Command("board.move_item", "m", "move_item", "Move card to…",
+    Command("board.move_item", "m", "writing('move_item')", "Move card to…",
             "Pick the column to move the item to", "Writing", _WRITING,
             footer="Move", rank=6),
-    Command("board.comment", "a", "comment", "Comment…",
+    Command("board.comment", "a", "writing('comment')", "Comment…",
             "Write a comment on the item", "Writing", _WRITING,
             footer="Comment", rank=7),
-    Command("board.move_left", "H,shift+h", "move_by(-1)", "Move card left",
+    Command("board.move_left", "H,shift+h", "writing('move_by', -1)", "Move card left",
             "Move the item to the column on the left", "Writing", _WRITING,
             footer="Move ←→", rank=11),
-    Command("board.move_right", "L,shift+l", "move_by(1)", "Move card right",
+    Command("board.move_right", "L,shift+l", "writing('move_by', 1)", "Move card right",
             "Move the item to the column on the right", "Writing", _WRITING,
             footer="Move ←→", rank=11),
     # -- the board -----------------------------------------------------------------

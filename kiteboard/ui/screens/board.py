@@ -21,7 +21,9 @@ from textual.widgets import Input
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import BoardModel
 from kiteboard.ui.host import KiteboardHost, host_of
-from kiteboard.ui.screens.board_writing import BoardWritingActions
+from kiteboard.ui.screens.board_filter import BoardFilter
+from kiteboard.ui.screens.board_pane import DetailPane
+from kiteboard.ui.screens.board_writing import BoardWriting
 from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
@@ -31,7 +33,6 @@ from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from kiteboard.store.rows import SpaceRow
-    from kiteboard.ui.widgets.item_detail import ItemDetailView
 
 # From this width the detail opens beside the board rather than over it.
 WIDE_WIDTH = 120
@@ -43,19 +44,7 @@ _PATCH_LIMIT = 200
 _PREVIEW_FROM = 1_000
 
 
-class FilterField(Input):
-    """The board's filter field; its CSS is parsed when the first `/` mounts it."""
-
-    DEFAULT_CSS = """
-    FilterField {
-        dock: bottom;
-        height: 3;
-        margin: 0 0 1 0;
-    }
-    """
-
-
-class BoardScreen(BoardWritingActions, Screen[None]):
+class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("board")
 
     def __init__(self, space: SpaceRow) -> None:
@@ -65,7 +54,9 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         self._pending: set[str] | None = None  # ids changed since the last reload
         self._reload_all = False
         self._reveal_id: str | None = None  # a card to put the cursor on once it shows
-        self._pane_open = False
+        self.filter = BoardFilter(self)
+        self.pane = DetailPane(self)
+        self.writing = BoardWriting(self)
         # Until on_mount is done, events are only noted (the data read in compose may
         # already be older than them): they are applied once the board is on screen.
         self._ready = False
@@ -90,20 +81,8 @@ class BoardScreen(BoardWritingActions, Screen[None]):
 
     @property
     def filter_input(self) -> Input:
-        """The filter field, mounted (hidden) when first asked for. Mounting registers
-        it at once, so it can take the focus and the keys typed right after `/`."""
-        found = self._filter_field()
-        if found is not None:
-            return found
-        filter_input = FilterField(placeholder="Filter by title, number or label", id="filter")
-        filter_input.display = False
-        filter_input.can_focus = False  # hidden: Textual must not give it the focus
-        self.mount(filter_input, before=self.query_one(KeyHints))
-        return filter_input
-
-    def _filter_field(self) -> Input | None:
-        found = self.query("#filter").results(Input)
-        return next(found, None)
+        """The filter field (mounted, hidden, when first asked for)."""
+        return self.filter.field_mounted()
 
     async def on_mount(self) -> None:
         await self.reload(read=False)  # read in compose
@@ -116,7 +95,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         organization = store.organization() if store else None
         self.top_bar.show_where(organization.name if organization else None, self.space)
         self._ready = True
-        self.call_after_refresh(self._update_info)  # "2→" needs the layout
+        self.call_after_refresh(self.update_info)  # "2→" needs the layout
         self.show_sync_status()
         if self._pending is not None:
             self.set_timer(0.1, self._apply_pending)
@@ -155,7 +134,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             return
         self.model = model
         await self.board.show(model)
-        self._update_info()
+        self.update_info()
         self._reveal()
 
     async def _load_whole(self) -> None:
@@ -185,7 +164,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
                     cards[item_id] = card
             self.model.set_cards(cards.values())
             await self.board.show(self.model)
-            self._update_info()
+            self.update_info()
         self._reveal()
         await self._refresh_detail(pending)
 
@@ -203,7 +182,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             if column.cards.select_id(item_id):
                 self._reveal_id = None
                 self.board.focus_column(index)
-                self.call_after_refresh(self._update_info)
+                self.call_after_refresh(self.update_info)
                 return
 
     def handle_store_event(self, event: Any) -> None:
@@ -242,7 +221,7 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             return  # on_mount shows it
         self.top_bar.show_status(self.kiteboard.session, self.space.id)
 
-    def _update_info(self) -> None:
+    def update_info(self) -> None:
         if self.model is None:
             return
         parts: list[tuple[str, str] | str] = []
@@ -275,6 +254,26 @@ class BoardScreen(BoardWritingActions, Screen[None]):
             return self.current_card_id() is not None or None
         return True
 
+    # -- writing (board_writing.py) ------------------------------------------------
+    def action_writing(self, name: str, *arguments: int) -> None:
+        self.writing.run(name, *arguments)
+
+    def target_item_id(self) -> str | None:
+        """The pane's item when the pane has the focus, else the cursor's."""
+        return self.pane.focused_item_id() or self.current_card_id()
+
+    def focused_status_id(self) -> str | None:
+        """The focused column's status (None for a pseudo column such as Loading)."""
+        index = self.board.focused_index()
+        if self.model is None or index is None or index >= len(self.model.columns):
+            return None
+        column = self.model.columns[index]
+        return None if column.is_pseudo else column.id
+
+    def item_created(self, item_id: str) -> None:
+        # The new card is where the person looks next: on the board, under the cursor.
+        self.reveal_card(item_id)
+
     # -- actions -----------------------------------------------------------------
     def action_cursor(self, delta: int) -> None:
         if card_list := self._current_list():
@@ -298,86 +297,46 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         await self.board.mount_missing()
         index = self.board.focused_index()
         self.board.focus_column((0 if index is None else index) + delta)
-        self.call_after_refresh(self._update_info)
+        self.call_after_refresh(self.update_info)
 
     def action_filter(self) -> None:
-        filter_input = self.filter_input
-        filter_input.display = True
-        filter_input.can_focus = True
-        # Focus now, not after the queued keys: `/data` typed fast must all land here.
-        self.set_focus(filter_input)
+        self.filter.show()
 
     def action_refresh(self) -> None:
         self.kiteboard.refresh_space(self.space.id)
 
     async def action_back(self) -> None:
-        filter_field = self._filter_field()
-        if self._pane_open:
-            await self.close_pane()
-        elif (filter_field is not None and filter_field.has_focus) or (
-            self.model and self.model.filter_text
-        ):
-            await self.clear_filter()
+        if self.pane.is_open:
+            await self.pane.close()
+        elif self.filter.active:
+            await self.filter.clear()
 
     async def action_open(self) -> None:
         card_id = self.current_card_id()
         if card_id is None:
             return
         if self.size.width >= WIDE_WIDTH:
-            await self.open_pane(card_id)
+            await self.pane.open(card_id)
         else:
             from kiteboard.ui.screens.item import ItemScreen
 
             await self.app.push_screen(ItemScreen(card_id, self.space))
 
-    # -- filter ------------------------------------------------------------------
+    # -- filter (board_filter.py) ------------------------------------------------
     @on(Input.Changed, "#filter")
     async def _filter_changed(self, event: Input.Changed) -> None:
-        if self.model is None:
-            return
-        self.model.set_filter(event.value)
-        await self.board.show(self.model)
-        await self.board.mount_missing()
-        self._follow_matches()
-        self.call_after_refresh(self._update_info)  # after the scroll, if any
-
-    def _follow_matches(self) -> None:
-        """When the column worked in has no match left but another has, go there:
-        matches only in columns out of view must not look like "No matches"."""
-        if self.model is None:
-            return
-        index = self.board.focused_index()
-        columns = self.model.columns
-        if index is not None and index < len(columns) and columns[index].cards:
-            return
-        first = next((i for i, column in enumerate(columns) if column.cards), None)
-        if first is not None and first != index:
-            self.board.focus_column(first, focus=False)
+        await self.filter.changed(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        # The filter stays on (the top bar says so); `/` brings the field back.
-        self.filter_input.display = False
-        self.filter_input.can_focus = False
-        self._focus_board()
+        self.filter.submitted()
 
-    async def clear_filter(self) -> None:
-        if (filter_input := self._filter_field()) is not None:
-            filter_input.value = ""
-            filter_input.display = False
-            filter_input.can_focus = False
-        if self.model is not None:
-            self.model.set_filter("")
-            await self.board.show(self.model)
-        self._update_info()
-        self._focus_board()
-
-    def _focus_board(self) -> None:
+    def focus_board(self) -> None:
         card_list = self._current_list()
         if card_list is not None:
             self.set_focus(card_list, scroll_visible=False)
 
-    # -- the detail pane (wide terminals) ----------------------------------------
+    # -- the detail pane (board_pane.py) ----------------------------------------
     @on(CardList.Opened)
     async def _card_opened(self, event: CardList.Opened) -> None:
         await self.action_open()
@@ -389,74 +348,31 @@ class BoardScreen(BoardWritingActions, Screen[None]):
         # focus to the pane on the card the cursor ended on.
         card_list = event.card_list
         if (
-            self._pane_open
+            self.pane.is_open
             and event.card_id
             and event.card_id == card_list.cursor_id
             and self.focused is card_list
         ):
-            await self._show_in_pane(event.card_id)
-
-    def _pane(self) -> ItemDetailView | None:
-        from kiteboard.ui.widgets.item_detail import ItemDetailView
-
-        found = self.query(ItemDetailView)
-        return found.first() if found else None
+            await self.pane.show(event.card_id)
 
     async def open_pane(self, card_id: str) -> None:
-        from kiteboard.ui.widgets.item_detail import ItemDetailView
-
-        pane = self._pane()
-        if pane is None:
-            pane = ItemDetailView(self.kiteboard.clock, id="detail-pane")
-            await self.query_one("#board-area").mount(pane)
-        pane.display = True
-        self._pane_open = True
-        self.board.add_class("-with-pane")
-        await self._show_in_pane(card_id)
-        self.set_focus(pane)
-
-    async def _show_in_pane(self, card_id: str, *, keep_scroll: bool = False) -> None:
-        pane = self._pane()
-        store = self.kiteboard.session.store
-        if pane is None or store is None:
-            return
-        await pane.show_item(
-            card_id,
-            store.item(card_id),
-            store.comments(card_id),
-            space_key=self.space.key,
-            comments_since=store.comments_followed_since(self.space.id),
-            keep_scroll=keep_scroll,
-        )
-
-    async def close_pane(self) -> None:
-        pane = self._pane()
-        if pane is not None:
-            pane.display = False
-        self._pane_open = False
-        self.board.remove_class("-with-pane")
-        self._focus_board()
-        self.call_after_refresh(self.board._size_columns)
-        # (Textual does not always send the board a Resize when it grows back.)
-        self.call_after_refresh(self._update_info)
+        await self.pane.open(card_id)
 
     async def _refresh_detail(self, item_ids: set[str]) -> None:
-        pane = self._pane()
-        if self._pane_open and pane is not None and pane.item_id in item_ids:
-            await self._show_in_pane(pane.item_id, keep_scroll=True)
+        await self.pane.refresh(item_ids)
         for screen in self.app.screen_stack:
             refresh = getattr(screen, "refresh_item", None)
             if refresh is not None and screen is not self:
                 await refresh(item_ids)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._update_info)
+        self.call_after_refresh(self.update_info)
 
     @on(Board.Resized)
     def _board_resized(self) -> None:
-        self.call_after_refresh(self._update_info)  # (after the columns are sized)
+        self.call_after_refresh(self.update_info)  # (after the columns are sized)
 
     @on(Board.Rebuilt)
     def _board_rebuilt(self) -> None:
         self._reveal()  # the card waited for may be in a column just mounted
-        self.call_after_refresh(self._update_info)
+        self.call_after_refresh(self.update_info)

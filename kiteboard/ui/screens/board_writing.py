@@ -1,45 +1,89 @@
-"""BoardWritingActions: the board's writing keys, as a base class of the board screen.
+"""BoardWriting: the writing keys of the board and of an item's screen, as an object
+the screen holds (`self.writing = BoardWriting(self)`) and runs its keys through:
 
-    class BoardScreen(BoardWritingActions, Screen[None]): ...
+    def action_writing(self, name: str, *arguments: int) -> None:
+        self.writing.run(name, *arguments)
 
 c new item (in the focused column) · e edit · m move (status picker) · H / L move to
-the neighbouring column · a comment. The forms are modal screens (forms/); moves run
-here, in a worker: the card moves at once, and back with a message if Kitemaker
-refuses.
+the neighbouring column · a comment. The keys are the registry's (ui/commands.py,
+group "Writing"). The forms are modal screens (forms/); moves run in a worker of the
+screen: the card moves at once, and back with a message if Kitemaker refuses.
 
-What the screen provides (BoardScreen and ItemScreen both do): ``space`` (SpaceRow),
-and either ``current_card_id()`` (the board's cursor) or ``item_id`` (a detail
-screen). The app's session gives the store and the writer. The keys are the
-registry's (ui/commands.py, group "Writing").
+What the screen gives it is `WritingHost`: its space, the item targeted, the focused
+column, what to do with a new item; the app's session gives the store and the writer.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual import work
-from textual.screen import Screen
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiteboard.ui.host import host_of
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.worker import Worker
+
     from kiteboard.store.db import Store
     from kiteboard.store.rows import CardRow, SpaceRow
     from kiteboard.store.writer import ItemWriter
 
 
-class BoardWritingActions(Screen[None]):
+class WritingHost(Protocol):
+    """What the writing actions need from the screen they act on."""
+
     space: SpaceRow
+
+    @property
+    def app(self) -> App[Any]: ...
+
+    def target_item_id(self) -> str | None:
+        """The item the keys act on (the cursor's, the pane's, the screen's)."""
+
+    def focused_status_id(self) -> str | None:
+        """The column a new item goes to (None: the form's default)."""
+
+    def item_created(self, item_id: str) -> None:
+        """A new item was saved (the board puts its cursor there)."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def run_worker(self, work: Any, *, group: str = ..., exit_on_error: bool = ...) -> Worker[Any]:
+        """(Textual's: the moves run in the screen's workers.)"""
+
+
+class BoardWriting:
+    def __init__(self, host: WritingHost) -> None:
+        self._host = host
+        self._actions: dict[str, Callable[..., None]] = {
+            "new_item": self.new_item,
+            "edit_item": self.edit_item,
+            "comment": self.comment,
+            "move_item": self.move_item,
+            "move_by": self.move_by,
+        }
+
+    def run(self, name: str, *arguments: int) -> None:
+        """Run the registry's `writing('name', …)` action."""
+        self._actions[name](*arguments)
 
     # -- what the actions need -------------------------------------------------------------
 
     def _writing(self) -> tuple[Store, ItemWriter] | None:
         """The store and the session's writer; None (and says why) offline."""
-        session = host_of(self).session
+        session = host_of(self._host).session
         store, writer = session.store, session.writer()
         if store is None or writer is None:
-            self.notify(
+            self._host.notify(
                 "Not connected to Kitemaker yet; writing needs a connection.",
                 title="Not connected",
                 severity="warning",
@@ -48,29 +92,14 @@ class BoardWritingActions(Screen[None]):
             return None
         return store, writer
 
-    def _target_item_id(self) -> str | None:
-        """The item in focus: the detail pane's when it has the focus, else the board's
-        cursor, else the detail screen's item."""
-        node = self.focused
-        while node is not None and node is not self:
-            item_id = getattr(node, "item_id", None)
-            if isinstance(item_id, str):
-                return item_id
-            node = node.parent  # type: ignore[assignment]
-        current = getattr(self, "current_card_id", None)
-        if callable(current) and (item_id := current()) is not None:
-            return item_id
-        item_id = getattr(self, "item_id", None)
-        return item_id if isinstance(item_id, str) else None
-
     def _target_card(self, store: Store, verb: str) -> CardRow | None:
-        item_id = self._target_item_id()
+        item_id = self._host.target_item_id()
         card = store.card(item_id) if item_id else None
         if card is None:
-            self.notify(f"No item to {verb} here.", severity="warning", markup=False)
+            self._host.notify(f"No item to {verb} here.", severity="warning", markup=False)
             return None
         if not card.loaded:
-            self.notify(
+            self._host.notify(
                 "This item is still loading; try again in a moment.",
                 severity="warning",
                 markup=False,
@@ -78,30 +107,18 @@ class BoardWritingActions(Screen[None]):
             return None
         return card
 
-    def _focused_status_id(self) -> str | None:
-        """The focused column's status (None for a pseudo column such as Loading)."""
-        board = getattr(self, "board", None)
-        model = getattr(self, "model", None)
-        if board is None or model is None:
-            return None
-        index = board.focused_index()
-        if index is None or index >= len(model.columns):
-            return None
-        column = model.columns[index]
-        return None if column.is_pseudo else column.id
-
     def _refresh_space(self) -> None:
         """An item turned out to be gone: the writer dropped it; refresh the rest too."""
-        host_of(self).refresh_space(self.space.id)
+        host_of(self._host).refresh_space(self._host.space.id)
 
     def _reference(self, card: CardRow) -> str:
-        key = self.space.key
+        key = self._host.space.key
         number = "?" if card.number is None else str(card.number)
         return f"{key}-{number}" if key else f"#{number}"
 
     # -- actions ---------------------------------------------------------------------------
 
-    def action_new_item(self) -> None:
+    def new_item(self) -> None:
         writing = self._writing()
         if writing is None:
             return
@@ -109,17 +126,15 @@ class BoardWritingActions(Screen[None]):
 
         store, writer = writing
         form = WorkItemForm(
-            store, writer, space_id=self.space.id, status_id=self._focused_status_id()
+            store, writer, space_id=self._host.space.id, status_id=self._host.focused_status_id()
         )
-        self.app.push_screen(form, self._created)
+        self._host.app.push_screen(form, self._created)
 
     def _created(self, item_id: str | None) -> None:
-        # The new card is where the person looks next: on the board, under the cursor.
-        reveal = getattr(self, "reveal_card", None)
-        if item_id and reveal is not None:
-            reveal(item_id)
+        if item_id:
+            self._host.item_created(item_id)
 
-    def action_edit_item(self) -> None:
+    def edit_item(self) -> None:
         writing = self._writing()
         if writing is None:
             return
@@ -132,9 +147,9 @@ class BoardWritingActions(Screen[None]):
         form = WorkItemForm(
             store, writer, space_id=card.space_id, item_id=card.id, on_gone=self._refresh_space
         )
-        self.app.push_screen(form)
+        self._host.app.push_screen(form)
 
-    def action_comment(self) -> None:
+    def comment(self) -> None:
         writing = self._writing()
         if writing is None:
             return
@@ -145,9 +160,9 @@ class BoardWritingActions(Screen[None]):
         from kiteboard.ui.screens.forms import CommentForm
 
         form = CommentForm(store, writer, item_id=card.id, on_gone=self._refresh_space)
-        self.app.push_screen(form)
+        self._host.app.push_screen(form)
 
-    def action_move_item(self) -> None:
+    def move_item(self) -> None:
         writing = self._writing()
         if writing is None:
             return
@@ -164,9 +179,9 @@ class BoardWritingActions(Screen[None]):
             if status_id is not None:
                 self._move(card.id, status_id)
 
-        self.app.push_screen(picker, picked)
+        self._host.app.push_screen(picker, picked)
 
-    def action_move_by(self, step: int) -> None:
+    def move_by(self, step: int) -> None:
         writing = self._writing()
         if writing is None:
             return
@@ -176,7 +191,7 @@ class BoardWritingActions(Screen[None]):
             return
         ids = [status.id for status in store.statuses(card.space_id)]
         if card.status_id not in ids:
-            self.notify(
+            self._host.notify(
                 "This card's column is unknown; use m to pick one.",
                 severity="warning",
                 markup=False,
@@ -184,16 +199,20 @@ class BoardWritingActions(Screen[None]):
             return
         index = ids.index(card.status_id) + step
         if not 0 <= index < len(ids):
-            self.app.bell()
+            self._host.app.bell()
             return
         self._move(card.id, ids[index])
 
     # -- the move itself -------------------------------------------------------------------
 
-    # Not exclusive: cancelling a move in flight would leave the card unconfirmed. The
-    # writer sends moves of one card one after the other.
-    @work(group="board-move", exit_on_error=False)
-    async def _move(self, item_id: str, status_id: str) -> None:
+    def _move(self, item_id: str, status_id: str) -> None:
+        # Not exclusive: cancelling a move in flight would leave the card unconfirmed.
+        # The writer sends moves of one card one after the other.
+        self._host.run_worker(
+            self._send_move(item_id, status_id), group="board-move", exit_on_error=False
+        )
+
+    async def _send_move(self, item_id: str, status_id: str) -> None:
         writing = self._writing()
         if writing is None:
             return
@@ -206,10 +225,10 @@ class BoardWritingActions(Screen[None]):
 
         if isinstance(result, Saved):
             if result.note:
-                self.notify(result.note, title=reference, markup=False)
+                self._host.notify(result.note, title=reference, markup=False)
             return
         if isinstance(result, NeedsRetry):
-            self.notify(
+            self._host.notify(
                 result.reason, title=f"{reference} moved back", severity="warning", markup=False
             )
             return
@@ -220,4 +239,6 @@ class BoardWritingActions(Screen[None]):
         text = result.message
         if result.kind == "invalid":
             text = f"Kitemaker refused the move: {result.message}"
-        self.notify(safe_line(text, max_chars=500), title=title, severity="error", markup=False)
+        self._host.notify(
+            safe_line(text, max_chars=500), title=title, severity="error", markup=False
+        )

@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from kiteboard.ui import commands
 from kiteboard.ui.host import KiteboardHost, host_of
-from kiteboard.ui.screens.board_writing import BoardWritingActions
+from kiteboard.ui.screens.board_writing import BoardWriting
 from kiteboard.ui.widgets.item_detail import ItemDetailView
 from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.top_bar import TopBar
@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from kiteboard.store.rows import SpaceRow
 
 
-class ItemScreen(BoardWritingActions, Screen[None]):
+class ItemScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("item")
 
     def __init__(self, item_id: str, space: SpaceRow) -> None:
         super().__init__()
         self.item_id = item_id
         self.space = space
+        self.writing = BoardWriting(self)
 
     @property
     def kiteboard(self) -> KiteboardHost:
@@ -79,3 +80,16 @@ class ItemScreen(BoardWritingActions, Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    # -- writing (board_writing.py): the keys act on this screen's item -----------------
+    def action_writing(self, name: str, *arguments: int) -> None:
+        self.writing.run(name, *arguments)
+
+    def target_item_id(self) -> str | None:
+        return self.item_id
+
+    def focused_status_id(self) -> str | None:
+        return None  # (a new item written from here goes to the form's first column)
+
+    def item_created(self, item_id: str) -> None:
+        pass  # the board below shows it when it is back
