@@ -175,3 +175,49 @@ async def test_help_filters_as_you_type(make_app):
         assert "No command matches" in str(help_screen.query_one("#help-text").render())
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+
+
+PALETTE_IMPORT = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from kiteboard.app import AppOptions, KiteboardApp
+from kiteboard.session.session import Session
+from tests.ui.demo_store import demo_store, fixed_clock
+
+async def main():
+    store = demo_store(Path(tempfile.mkdtemp()) / "store.sqlite3")
+    session = Session(connect=None, open_store=lambda: store)
+    app = KiteboardApp(session, AppOptions(space="KB", clock=fixed_clock, connect=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        print(type(app.screen).__name__, "kiteboard.ui.palette" in sys.modules)
+        await pilot.press("colon")
+        await pilot.pause()
+        print("kiteboard.ui.palette" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_the_palette_is_imported_when_it_first_opens_not_at_start():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PALETTE_IMPORT], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["BoardScreen", "False", "True"]
+
+
+async def test_a_theme_picked_in_the_palette_is_shown_and_remembered(make_app):
+    kept: list[str] = []
+    app = make_app("KB", on_theme_change=kept.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await open_palette(pilot)
+        await type_in_palette(pilot, "theme: nord", "Theme: nord")
+        assert palette_options(app)[0] == "Theme: nord"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.theme == "nord")
+        assert kept == ["nord"]

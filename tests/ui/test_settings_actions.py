@@ -221,6 +221,20 @@ async def test_switching_profile_shows_the_other_organization(two_accounts, monk
         assert app.session.store.organization().name == "Northwind Labs"
 
 
+async def test_the_palette_switches_profile(two_accounts):
+    from tests.ui.test_commands import open_palette, palette_options, type_in_palette
+
+    app = live_app(two_accounts)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await open_palette(pilot)
+        await type_in_palette(pilot, "profile acme", "Switch profile: acme")
+        assert palette_options(app)[0] == "Switch profile: acme"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpacePickerScreen))
+        assert app.settings is not None and app.settings.profile == "acme"
+
+
 @pytest.fixture
 def broken_profiles(tmp_path) -> Iterator[Path]:
     """The profile in use, and others that cannot be switched to, each for its reason."""
