@@ -151,7 +151,7 @@ class ItemCommands(_KiteboardProvider):
         if isinstance(board, BoardScreen) and board.space.id == space.id:
             board.reveal_card(card.id)  # the cursor goes there too
             if board.size.width >= WIDE_WIDTH:
-                await board.open_pane(card.id)
+                await board.pane.open(card.id)
                 return
         await self.app.push_screen(ItemScreen(card.id, space))
 

@@ -14,12 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
 
 from kiteboard.ui import commands
-from kiteboard.ui.board_model import BoardModel
+from kiteboard.ui.board_model import BoardModel, read_board_model
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.screens.board_filter import BoardFilter
 from kiteboard.ui.screens.board_pane import DetailPane
@@ -28,7 +27,6 @@ from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.key_hints import KeyHints
-from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -38,10 +36,6 @@ if TYPE_CHECKING:
 WIDE_WIDTH = 120
 # Up to this many changed items are patched one by one; more reload the whole space.
 _PATCH_LIMIT = 200
-# From this many items the first frame is drawn from a preview (each column's first
-# cards and its count, ~2 ms) and the whole space read right after it: reading and
-# grouping 5,000 items takes ~40 ms, which the first frame need not wait for.
-_PREVIEW_FROM = 1_000
 
 
 class BoardScreen(Screen[None]):
@@ -105,26 +99,11 @@ class BoardScreen(Screen[None]):
         store = self.kiteboard.session.store
         if store is None:
             return None
-        space = store.space(self.space.id) or self.space
-        self.space = space
-        if first_frame:
-            per_column = self.app.size.height // CARD_HEIGHT + 2  # a screenful, and more
-            top_cards, groups = store.board_preview(space.id, per_column)
-            if sum(groups.values()) >= _PREVIEW_FROM:
-                return BoardModel.preview(
-                    store.statuses(space.id),
-                    top_cards,
-                    groups,
-                    store.labels(space.id),
-                    space.key,
-                    per_column,
-                )
-        model = BoardModel(
-            store.statuses(space.id), store.cards(space.id), store.labels(space.id), space.key
-        )
-        if self.model is not None:
-            model.set_filter(self.model.filter_text)
-        return model
+        self.space = store.space(self.space.id) or self.space
+        # The first frame: a screenful of each column, and more.
+        rows = self.app.size.height // CARD_HEIGHT + 2 if first_frame else None
+        filter_text = self.model.filter_text if self.model is not None else ""
+        return read_board_model(store, self.space, filter_text, first_rows=rows)
 
     async def reload(self, *, read: bool = True, model: BoardModel | None = None) -> None:
         """Read the whole space from the store (or take `model`) and show it."""
@@ -222,20 +201,10 @@ class BoardScreen(Screen[None]):
         self.top_bar.show_status(self.kiteboard.session, self.space.id)
 
     def update_info(self) -> None:
-        if self.model is None:
-            return
-        parts: list[tuple[str, str] | str] = []
-        if self.model.filter_text:
+        if self.model is not None:
             shown = sum(len(column.cards) for column in self.model.columns)
-            parts += [("filter ", "dim"), (safe_line(self.model.filter_text, max_chars=40), "bold")]
-            parts.append((f" {shown:,} of {len(self.model):,}", "dim"))
-        left, right = self.board.hidden_columns()
-        if left or right:
-            if parts:
-                parts.append("  ")
-            parts.append((f"←{left} " if left else "", "dim"))
-            parts.append((f"{right}→" if right else "", "dim"))
-        self.top_bar.show_info(Content.assemble(*parts))
+            left, right = self.board.hidden_columns()
+            self.top_bar.show_view(self.model.filter_text, shown, len(self.model), left, right)
 
     # -- the focused column ------------------------------------------------------
     def _current_list(self) -> CardList | None:
@@ -354,9 +323,6 @@ class BoardScreen(Screen[None]):
             and self.focused is card_list
         ):
             await self.pane.show(event.card_id)
-
-    async def open_pane(self, card_id: str) -> None:
-        await self.pane.open(card_id)
 
     async def _refresh_detail(self, item_ids: set[str]) -> None:
         await self.pane.refresh(item_ids)

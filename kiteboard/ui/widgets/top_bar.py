@@ -67,6 +67,20 @@ class TopBar(Widget):
         self._key = safe_line(space.key, max_chars=16) if space.key else None
         self.refresh()
 
+    def show_view(self, filter_text: str, shown: int, total: int, left: int, right: int) -> None:
+        """What the board leaves out: the filter (`filter bug 3 of 60`) and how many
+        columns are out of view on each side (`←1 2→`)."""
+        parts: list[tuple[str, str] | str] = []
+        if filter_text:
+            parts += [("filter ", "dim"), (safe_line(filter_text, max_chars=40), "bold")]
+            parts.append((f" {shown:,} of {total:,}", "dim"))
+        if left or right:
+            if parts:
+                parts.append("  ")
+            parts.append((f"←{left} " if left else "", "dim"))
+            parts.append((f"{right}→" if right else "", "dim"))
+        self.show_info(Content.assemble(*parts))
+
     def show_info(self, info: Content) -> None:
         """`filter bug 3 of 60  ←1 2→`, built by the caller from safe plain strings."""
         if info.markup != self.info.markup:
