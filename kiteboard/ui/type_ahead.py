@@ -13,7 +13,13 @@ first:
   yet), or the key before is still on its way, keys wait.
 
 A key is on its way until it has been through the app and every widget from the focused
-one back up to the app (the last of them runs its binding). Keys typed one by one never
+one back up to the app (the last of them runs its binding), and then until what its
+binding set off has been handled: a binding often only posts a message (Enter in a field
+posts `Input.Submitted`; the screen chooses on it, dismisses itself, and the app's result
+callback opens the next screen), so the screen the next key is for is known only once
+that message has gone up the same way. (On Python 3.11 `asyncio.wait_for` took enough
+extra turns of the loop to hide this; 3.12's does not, and a key typed ahead reached the
+screen being closed.) Keys typed one by one never
 wait for that; keys that come in a burst (a laggy SSH link, a paste of keys, typing
 while a screen opens) go one at a time, in the order typed. Without it, `j` typed
 right after Enter reached the space picker's field before Enter's binding ran, and
@@ -61,7 +67,7 @@ class TypeAhead:
         self._on_its_way: events.Event | None = None  # the last key sent, until back
         self._on_its_way_since = 0.0
         self._way: list[MessagePump] = []  # the queues it goes through
-        self._following = False
+        self._following: object | None = None  # the chase after the key on its way
         self._arrived = asyncio.Event()  # set when that key has come all the way
         self._laid_out: object | None = None  # the screen last seen laid out
         self._given_up_on: object | None = None  # a screen that never got ready
@@ -77,7 +83,7 @@ class TypeAhead:
         Called only while the app has a screen."""
         if event.is_forwarded:  # on its way back up, not handled below
             if event is self._on_its_way:
-                self._came_back()  # (its binding, if any, runs right after this)
+                self._follow_binding(event)  # (its binding runs right after this)
             sent = self._sent.pop(event, None)
             if not isinstance(event, events.Key) or sent is None:
                 return False
@@ -117,11 +123,12 @@ class TypeAhead:
         self._on_its_way = event
         self._on_its_way_since = self._clock()
         self._way = [app, *(app.focused or app.screen).ancestors_with_self]
-        self._following = False
+        self._following = None
         self._arrived.clear()
 
     def _came_back(self) -> None:
         self._on_its_way = None
+        self._following = None
         self._arrived.set()
 
     def _still_on_its_way(self) -> bool:
@@ -132,28 +139,44 @@ class TypeAhead:
         if key is None:
             return False
         waited = self._clock() - self._on_its_way_since
-        if waited >= PASS_WAIT or (waited >= TYPING_GAP and not self._following):
+        if waited >= PASS_WAIT or (waited >= TYPING_GAP and self._following is None):
             # Long enough for any widget to have handled it: keys typed one by one (a
             # person's keys come 50 ms apart or more) never wait, only bursts do.
             self._came_back()
             return False
-        if not self._following:
-            self._following = True
-            self._follow(key, self._way)
+        if self._following is None:
+            self._follow(self._way)
         return True
 
-    def _follow(self, key: events.Event, way: list[MessagePump]) -> None:
+    def _follow_binding(self, key: events.Event) -> None:
+        """`key` is back up at the app, whose binding for it runs next: follow, from
+        the focused widget up, the messages that binding posts."""
+        self._follow(self._way[1:], start=self._app)
+
+    def _follow(self, way: list[MessagePump], *, start: MessagePump | None = None) -> None:
         # A callback queued behind the key in each message queue on its way, one after
-        # the other: wherever the key still is, the callback comes after it.
+        # the other: wherever the key (or a message it set off, bubbling up the same
+        # way) still is, the callback comes after it. The app's result callbacks (a
+        # dismissed screen's) run after its queue empties: the last step waits for them.
+        chase = self._following = object()  # a newer chase makes this one moot
+        app = self._app
+
         def step(index: int) -> None:
-            if self._on_its_way is not key:
-                return  # back already, or given up on
+            if self._following is not chase:
+                return  # back already, given up on, or followed afresh
             if index == len(way):
-                self._came_back()
+                app.call_next(arrived)
             elif not way[index].call_later(step, index + 1):
                 step(index + 1)  # that one is closing: nothing more comes through it
 
-        step(0)
+        def arrived() -> None:
+            if self._following is chase:
+                self._came_back()
+
+        if start is None:
+            step(0)
+        elif not start.call_later(step, 0):
+            self._came_back()
 
     def _hold(self, number: int, event: events.Key | events.Paste) -> None:
         # A new event: this one has been on its way once (Textual marks it so).

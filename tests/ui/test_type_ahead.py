@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -62,3 +63,56 @@ async def test_keys_do_not_wait_forever_for_a_screen_that_never_takes_the_focus(
         assert screen.keys == ["a", "b", "c"]  # then on, in the order typed
         await pilot.press("d")  # and from then on, without waiting again
         assert screen.keys == ["a", "b", "c", "d"]
+
+
+class Chooser(Screen[None]):
+    """Enter in its field only posts a message; the screen opens the next one on it,
+    several widgets up (as the space picker does with `Input.Submitted`)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(), Vertical(), Vertical(), Vertical(), Vertical():
+            yield Input(id="choice")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self.dismiss()
+
+
+class Chosen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Input()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+
+class ChoosingHost(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.type_ahead = TypeAhead(self, clock=lambda: 0.0)  # keys typed at once
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.screen_stack and self.type_ahead.take(event):
+            return
+        await super().on_event(event)
+
+    def on_mount(self) -> None:
+        self.push_screen(Chooser(), lambda _: self.push_screen(Chosen()))
+
+
+async def test_keys_typed_after_a_key_whose_binding_only_posts_a_message_reach_its_screen():
+    """Enter's binding posts `Input.Submitted`; the screen that opens on it is known
+    only once that message has bubbled up: the keys typed with Enter wait for it."""
+    app = ChoosingHost()
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: isinstance(app.focused, Input))
+        for key in "ab":  # (keys at once: the screen is laid out for them, once)
+            app.post_message(events.Key(key, key))
+        await wait_until(pilot, lambda: app.type_ahead.idle and app.focused.value == "ab")
+        for key, character in [("enter", "\r"), ("x", "x"), ("y", "y")]:
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: isinstance(app.screen, Chosen) and app.type_ahead.idle)
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "xy"
