@@ -53,3 +53,11 @@ def test_ui_never_touches_httpx():
     for path in _modules("ui"):
         bad = {n for n in _imports(path) if n == "httpx" or n.startswith("httpx.")}
         assert not bad, f"{path.relative_to(PACKAGE)} imports {bad}"
+
+
+def test_only_main_imports_the_command_line():
+    """The command line is the top layer: nothing below it may import it."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        inside = path.relative_to(PACKAGE).parts[0] in ("cli", "__main__.py")
+        bad = {n for n in _imports(path) if n.startswith("kiteboard.cli")}
+        assert inside or not bad, f"{path.relative_to(PACKAGE)} imports {bad}"

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiteboard import __main__ as cli
-from kiteboard import config
+from kiteboard import config, exit_codes
 from kiteboard.config import (
     DEFAULT_BASE_URL,
     ConfigError,
@@ -66,7 +65,7 @@ def test_missing_file_gives_defaults_and_asks_for_a_token(tmp_path):
     assert settings.warnings == []
     with pytest.raises(MissingTokenError) as caught:
         settings.token  # noqa: B018
-    assert caught.value.exit_code == cli.EXIT_AUTH
+    assert caught.value.exit_code == exit_codes.EXIT_AUTH
     assert "KITEMAKER_TOKEN" in str(caught.value) and "kiteboard init" in str(caught.value)
 
 
@@ -176,7 +175,7 @@ def test_a_failing_token_command_never_shows_its_output(config_file):
     assert SECRET not in message
     assert message.startswith(f"{path}:3: profiles.a.token_command: ")
     assert "exit status 4" in message and "run it yourself" in message
-    assert caught.value.exit_code == cli.EXIT_AUTH
+    assert caught.value.exit_code == exit_codes.EXIT_AUTH
 
 
 def test_a_token_command_that_hangs_is_stopped(config_file, monkeypatch):
@@ -215,7 +214,7 @@ def test_syntax_error_names_the_line(config_file):
     with pytest.raises(ConfigError) as caught:
         load(path)
     assert str(caught.value).startswith(f"{path}:3: TOML syntax error: Invalid value")
-    assert caught.value.line == 3 and caught.value.exit_code == cli.EXIT_USAGE
+    assert caught.value.line == 3 and caught.value.exit_code == exit_codes.EXIT_USAGE
 
 
 def test_syntax_error_at_the_end_of_the_file(config_file):
@@ -340,7 +339,7 @@ def test_plain_http_to_another_host_is_refused(config_file):
     message = str(caught.value)
     assert message.startswith(f"{path}:2: profiles.a.base_url: refusing plain http")
     assert "unencrypted" in message and SECRET not in message
-    assert caught.value.exit_code == cli.EXIT_USAGE
+    assert caught.value.exit_code == exit_codes.EXIT_USAGE
 
 
 def test_plain_http_from_the_flag_is_refused(tmp_path):
@@ -476,47 +475,6 @@ def test_the_token_never_shows(config_file):
 
 
 # --- the command line ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["--config", "c.toml", "--profile", "work", "--base-url", "https://x/y", "init"],
-        ["init", "--config", "c.toml", "--profile", "work", "--base-url", "https://x/y"],
-        ["--config", "c.toml", "init", "--profile", "work", "--base-url", "https://x/y"],
-    ],
-)
-def test_global_options_before_or_after_the_command(argv):
-    args = cli.build_parser().parse_args(argv)
-    assert (args.command, args.config, args.profile, args.base_url) == (
-        "init",
-        "c.toml",
-        "work",
-        "https://x/y",
-    )
-
-
-@pytest.mark.parametrize("command", [["sync"], ["emulator"]])
-def test_global_options_after_every_command(command):
-    args = cli.build_parser().parse_args([*command, "--profile", "work", "--config", "c.toml"])
-    assert (args.profile, args.config) == ("work", "c.toml")
-    args = cli.build_parser().parse_args(["--profile", "work", *command])
-    assert args.profile == "work"
-
-
-def test_a_config_error_anywhere_is_one_line_and_exit_2(config_file, monkeypatch, capsys):
-    path = config_file('\n\nrefresh_interval = "fast"\n')
-    import kiteboard.config.init
-
-    # Any command that loads settings: the error reaches main() and becomes one line.
-    def command(args):
-        load_settings(config_path=args.config, profile=args.profile, base_url=args.base_url)
-        return 0
-
-    monkeypatch.setattr(kiteboard.config.init, "run_init", command)
-    assert cli.main(["init", "--config", str(path)]) == cli.EXIT_USAGE
-    err = capsys.readouterr().err
-    assert err == f'{path}:3: refresh_interval: expected a number of seconds, got "fast"\n'
 
 
 # --- the line finder -----------------------------------------------------------------

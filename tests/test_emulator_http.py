@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
-from kiteboard.__main__ import build_parser, main
-from kiteboard.emulator import cli
+from kiteboard.cli import emulator as cli
+from kiteboard.cli.main import build_parser, main
 from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.demo import build_demo_state
 from kiteboard.emulator.server import EmulatorServer

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiteboard.exit_codes import EXIT_AUTH, EXIT_USAGE
+
 
 def display_path(path: Path | str) -> str:
     """A path as the user knows it: the home folder as `~`."""
@@ -20,11 +22,11 @@ def display_path(path: Path | str) -> str:
 class ConfigError(Exception):
     """A bad config, shown as one line: `path:line: key: message`.
 
-    `exit_code` is 2 (EXIT_USAGE in __main__) unless a subclass says otherwise.
+    `exit_code` is EXIT_USAGE unless a subclass says otherwise.
     Messages never hold the token.
     """
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(
         self, path: Path | str | None, line: int | None, key: str | None, message: str
@@ -48,10 +50,10 @@ class InsecureBaseURLError(ConfigError):
 
 
 class MissingTokenError(ConfigError):
-    exit_code = 3  # EXIT_AUTH: the token was missing or rejected
+    exit_code = EXIT_AUTH
 
 
 class TokenCommandError(ConfigError):
     """The profile's token_command did not give a token."""
 
-    exit_code = 3
+    exit_code = EXIT_AUTH

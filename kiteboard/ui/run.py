@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 from typing import Any
 
 
@@ -33,17 +32,15 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiteboard.config import ConfigError, load_settings
+    """A bad config (or a token_command that fails) is raised: the command line says it
+    in one line, with its exit code."""
+    from kiteboard.config import MissingTokenError, load_settings
 
-    try:
-        settings = load_settings(
-            config_path=getattr(args, "config", None),
-            profile=getattr(args, "profile", None),
-            base_url=getattr(args, "base_url", None),
-        )
-    except ConfigError as error:
-        print(f"kiteboard: {error}", file=sys.stderr)
-        return 2
+    settings = load_settings(
+        config_path=getattr(args, "config", None),
+        profile=getattr(args, "profile", None),
+        base_url=getattr(args, "base_url", None),
+    )
 
     from kiteboard.app import AppOptions, KiteboardApp
     from kiteboard.config import preferences
@@ -62,11 +59,8 @@ def _run(args: argparse.Namespace) -> int:
     else:
         try:
             session = live_session(settings)  # may run the profile's token_command
-        except ConfigError as error:
-            if type(error).__name__ != "MissingTokenError":
-                print(f"kiteboard: {error}", file=sys.stderr)
-                return 3
-            session = Session(connect=None, needs_token=True)
+        except MissingTokenError:
+            session = Session(connect=None, needs_token=True)  # the welcome screen
 
     def remember(theme: str) -> None:
         preferences.remember_theme(theme, settings)

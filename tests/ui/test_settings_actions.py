@@ -332,7 +332,7 @@ async def test_the_demo_has_no_profiles(tmp_path, store):
 
 def test_the_profile_option_selects_the_profile_at_start(two_accounts, monkeypatch):
     """`kiteboard --profile acme`: run.py builds the app for acme's account."""
-    from kiteboard.__main__ import build_parser
+    from kiteboard.cli.main import build_parser
     from kiteboard.ui import run
 
     built: list[KiteboardApp] = []

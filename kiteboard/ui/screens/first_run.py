@@ -12,12 +12,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from kiteboard.failures import GET_TOKEN, TOKEN_IN_ENVIRONMENT, USE_TOKEN
 from kiteboard.ui import commands
-from kiteboard.ui.errors import GET_TOKEN, TOKEN_IN_ENVIRONMENT, USE_TOKEN
 from kiteboard.ui.widgets.key_hints import KeyHints
 
-# The words of ui/errors.py (a rejected token's message says the same), with the
-# names of keys, menus and commands in bold.
+# The words of kiteboard/failures.py (a rejected token's message and `kiteboard init`
+# say the same), with the names of keys, menus and commands in bold.
 WELCOME = Content.assemble(
     ("Welcome to kiteboard", "bold"),
     "\n\nkiteboard needs a Kitemaker API token to show your boards.\n\n",

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from kiteboard import locations
-from kiteboard.__main__ import build_parser
 from kiteboard.api.retry import NO_RETRY
+from kiteboard.cli.main import build_parser
+from kiteboard.cli.sync import run_sync
 from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.faults import FaultPlan
 from kiteboard.emulator.server import EmulatorServer
-from kiteboard.store.cli import run_sync
 from kiteboard.store.db import Store
 from tests.sync_support import demo_state, expected_board, grow_space, space_id, stored_board
 
@@ -99,7 +99,8 @@ def test_a_rejected_token_is_exit_3_and_never_shown(world, monkeypatch):
     _, _, base_url = world
     code, out = sync(monkeypatch, "--base-url", base_url, token="wrong-secret-token")
     assert code == 3
-    assert out.count("\n") == 1 and "rejected" in out and "wrong-secret-token" not in out
+    assert out.count("\n") == 1 and "wrong-secret-token" not in out
+    assert "did not accept the API token (from KITEMAKER_TOKEN)" in out
 
 
 def test_an_unreachable_server_is_exit_1_in_one_line(monkeypatch):

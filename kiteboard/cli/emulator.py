@@ -14,8 +14,7 @@ from kiteboard.emulator.app import DEFAULT_TOKEN, Emulator
 from kiteboard.emulator.demo import build_demo_state
 from kiteboard.emulator.faults import FaultPlan
 from kiteboard.emulator.server import EmulatorServer
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+from kiteboard.exit_codes import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 
 
 def is_loopback(host: str) -> bool:

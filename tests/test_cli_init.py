@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from kiteboard import __main__ as cli
+from kiteboard import exit_codes
 from kiteboard.api.client import KitemakerClient
 from kiteboard.api.errors import NetworkError
+from kiteboard.cli.init import run_init
+from kiteboard.cli.main import main
 from kiteboard.config import load_settings
-from kiteboard.config.init import run_init
 from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.server import EmulatorServer
 from kiteboard.emulator.state import EmulatorState
@@ -92,7 +93,7 @@ def mode(path: Path) -> int:
 
 
 def test_first_run_checks_the_token_and_writes_a_private_file(init):
-    assert init(GOOD) == cli.EXIT_OK
+    assert init(GOOD) == exit_codes.EXIT_OK
     assert "Token accepted: organization Acme Kites" in init.out
     assert init.data() == {
         "default_profile": "default",
@@ -111,14 +112,14 @@ def test_first_run_checks_the_token_and_writes_a_private_file(init):
 
 
 def test_a_rejected_token_is_asked_again(init):
-    assert init(BAD, GOOD) == cli.EXIT_OK
+    assert init(BAD, GOOD) == exit_codes.EXIT_OK
     assert "Kitemaker rejected this token; try again (2 tries left)" in init.err
     assert len(init.prompts) == 2
     assert init.data()["profiles"]["default"]["token"] == GOOD
 
 
 def test_three_rejected_tokens_exit_3_and_write_nothing(init):
-    assert init(BAD, "  ", BAD) == cli.EXIT_AUTH
+    assert init(BAD, "  ", BAD) == exit_codes.EXIT_AUTH
     assert "the token is empty" in init.err
     assert "no token accepted after 3 tries: nothing was written" in init.err
     assert BAD not in init.out + init.err
@@ -126,9 +127,9 @@ def test_three_rejected_tokens_exit_3_and_write_nothing(init):
 
 
 def test_ctrl_c_and_end_of_input_write_nothing_and_show_no_traceback(init):
-    assert init(KeyboardInterrupt) == cli.EXIT_INTERRUPTED
+    assert init(KeyboardInterrupt) == exit_codes.EXIT_INTERRUPTED
     assert "cancelled: nothing was written" in init.err and "Traceback" not in init.err
-    assert init(EOFError) == cli.EXIT_AUTH
+    assert init(EOFError) == exit_codes.EXIT_AUTH
     assert not init.path.exists()
 
 
@@ -141,13 +142,13 @@ def test_an_unreachable_server_writes_nothing(init):
             pass
 
     init.factory = lambda base_url, token: Unreachable()
-    assert init(GOOD) == cli.EXIT_ERROR
+    assert init(GOOD) == exit_codes.EXIT_ERROR
     assert "could not check the token: Could not reach Kitemaker" in init.err
     assert not init.path.exists()
 
 
 def test_a_wrong_base_url_says_so(init):
-    assert init(GOOD, base_url="http://127.0.0.1:9/not-the-api") == cli.EXIT_ERROR
+    assert init(GOOD, base_url="http://127.0.0.1:9/not-the-api") == exit_codes.EXIT_ERROR
     assert "is the base URL right?" in init.err
 
 
@@ -159,7 +160,7 @@ def test_plain_http_to_another_host_is_refused_before_asking(init):
 def test_a_broken_file_is_left_alone(init):
     init.path.parent.mkdir()
     init.path.write_text("theme = \n")
-    assert init(GOOD) == cli.EXIT_USAGE
+    assert init(GOOD) == exit_codes.EXIT_USAGE
     assert f"{init.path}:1: TOML syntax error" in init.err
     assert init.path.read_text() == "theme = \n"
 
@@ -191,7 +192,7 @@ def write_existing(path: Path, text: str = EXISTING, file_mode: int = 0o644) -> 
 
 def test_adding_a_profile_keeps_everything_else_and_the_comments(init):
     write_existing(init.path)
-    assert init(GOOD, profile="home") == cli.EXIT_OK
+    assert init(GOOD, profile="home") == exit_codes.EXIT_OK
     text = init.path.read_text()
     # there was no default_profile: it is added below the opening comment
     assert text.startswith('# My kiteboard settings\ndefault_profile = "home"\ntheme = "nord"')
@@ -207,10 +208,10 @@ def test_adding_a_profile_keeps_everything_else_and_the_comments(init):
 
 def test_running_init_twice_updates_the_profile_in_place(init):
     write_existing(init.path, 'default_profile = "work"\n' + EXISTING)
-    assert init(GOOD, profile="home") == cli.EXIT_OK
+    assert init(GOOD, profile="home") == exit_codes.EXIT_OK
     assert "Next: run `kiteboard --profile home`" in init.out
     init.emulator = Emulator(init.emulator.state, token="km-NEWER-token")  # token rotated
-    assert init("km-NEWER-token", profile="home") == cli.EXIT_OK
+    assert init("km-NEWER-token", profile="home") == exit_codes.EXIT_OK
     data = init.data()
     assert data["default_profile"] == "work"  # already set: not changed
     assert data["profiles"]["home"]["token"] == "km-NEWER-token"
@@ -222,7 +223,7 @@ def test_running_init_twice_updates_the_profile_in_place(init):
 def test_updating_a_token_command_profile_replaces_the_command(init):
     write_existing(init.path)
     # no --base-url: the profile's own is kept (the in-process emulator serves any origin)
-    assert init(GOOD, profile="work", base_url=None) == cli.EXIT_OK
+    assert init(GOOD, profile="work", base_url=None) == exit_codes.EXIT_OK
     data = init.data()
     assert data["profiles"]["work"] == {
         "base_url": "http://127.0.0.1:8765/developers/rest/v1",
@@ -238,7 +239,7 @@ def test_updating_a_token_command_profile_replaces_the_command(init):
 def test_a_file_it_cannot_edit_in_place_is_rewritten_with_a_backup(init):
     text = '# comment\n[profiles]\nwork = { token = "old-token-1", base_url = "https://a.b/c" }\n'
     write_existing(init.path, text, file_mode=0o600)
-    assert init(GOOD, profile="work") == cli.EXIT_OK
+    assert init(GOOD, profile="work") == exit_codes.EXIT_OK
     assert init.data()["profiles"]["work"]["token"] == GOOD
     backup = init.path.with_name("config.toml.bak")
     assert backup.read_text() == text
@@ -254,8 +255,10 @@ def test_a_failed_write_leaves_the_old_file_whole(init, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    assert init(GOOD, profile="home") == cli.EXIT_ERROR
-    assert "No space left on device" in init.err
+    assert init(GOOD, profile="home") == exit_codes.EXIT_ERROR
+    assert init.err.count("\n") == 1
+    assert f"cannot write {init.path}: the disk is full" in init.err
+    assert "Nothing was written" in init.err
     assert init.path.read_text() == EXISTING
     assert sorted(p.name for p in init.path.parent.iterdir()) == ["config.toml"]
 
@@ -266,32 +269,32 @@ def test_a_symlinked_config_stays_a_symlink(init, tmp_path):
     write_existing(real, file_mode=0o600)
     init.path.parent.mkdir()
     init.path.symlink_to(real)
-    assert init(GOOD, profile="home") == cli.EXIT_OK
+    assert init(GOOD, profile="home") == exit_codes.EXIT_OK
     assert init.path.is_symlink()
     assert tomllib.loads(real.read_text())["profiles"]["home"]["token"] == GOOD
 
 
 def test_the_organization_name_is_shown_without_terminal_escapes(init, emulator):
     emulator.state.set_organization("Evil\x1b]0;pwned\x07 Corp\u202e", 0, 0)
-    assert init(GOOD) == cli.EXIT_OK
+    assert init(GOOD) == exit_codes.EXIT_OK
     assert "\x1b" not in init.out and "\x07" not in init.out and "\u202e" not in init.out
     assert "Evil ]0;pwned Corp" in init.out
 
 
 def test_a_note_when_the_env_token_would_win(init):
-    assert init(GOOD, environ={"KITEMAKER_TOKEN": "x"}) == cli.EXIT_OK
+    assert init(GOOD, environ={"KITEMAKER_TOKEN": "x"}) == exit_codes.EXIT_OK
     assert "KITEMAKER_TOKEN is set and wins over the saved token" in init.out
 
 
 def test_init_from_the_command_line_over_real_http(emulator, tmp_path, monkeypatch, capsys):
-    import kiteboard.config.init
+    import kiteboard.cli.init
 
     terminal = Terminal(BAD, GOOD)
-    monkeypatch.setattr(kiteboard.config.init, "_ask_for_token", terminal.getpass)
+    monkeypatch.setattr(kiteboard.cli.init, "_ask_for_token", terminal.getpass)
     path = tmp_path / "config.toml"
     with EmulatorServer(emulator) as base_url:
-        code = cli.main(["init", "--base-url", base_url, "--config", str(path), "--profile", "w"])
-    assert code == cli.EXIT_OK
+        code = main(["init", "--base-url", base_url, "--config", str(path), "--profile", "w"])
+    assert code == exit_codes.EXIT_OK
     captured = capsys.readouterr()
     assert "organization Acme Kites" in captured.out and "rejected" in captured.err
     assert GOOD not in captured.out + captured.err
@@ -304,8 +307,8 @@ def test_the_token_can_be_piped_in(emulator, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{GOOD}\n"))
     path = tmp_path / "config.toml"
     with EmulatorServer(emulator) as base_url:
-        assert cli.main(["init", "--config", str(path), "--base-url", base_url]) == cli.EXIT_OK
+        assert main(["init", "--config", str(path), "--base-url", base_url]) == exit_codes.EXIT_OK
     assert load_settings(config_path=path, environ={}).token.reveal() == GOOD
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # nothing piped: no token
-    assert cli.main(["init", "--config", str(path), "--base-url", base_url]) == cli.EXIT_AUTH
+    assert main(["init", "--config", str(path), "--base-url", base_url]) == exit_codes.EXIT_AUTH
     assert "no token given" in capsys.readouterr().err

@@ -18,18 +18,32 @@ import time
 import unicodedata
 from typing import Any, TextIO
 
+from kiteboard.cli.main import fail
+from kiteboard.exit_codes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from kiteboard.store.rows import SpaceRow, SyncStatus
 from kiteboard.store.space_lookup import find_space
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PROG = "kiteboard sync"
+RESUME = "What was loaded is kept; run again to resume"
 
 
 class _Exit(Exception):
+    """A failure of the command itself (an unknown space): its message and code."""
+
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class _Failed(Exception):
+    """An error to be said by `fail`, with what was in use when it happened."""
+
+    def __init__(self, error: BaseException, where: object = None, then: str = "") -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.where = where
+        self.then = then
 
 
 def plain(text: object) -> str:
@@ -57,14 +71,9 @@ def run_sync(
             profile=getattr(args, "profile", None),
             base_url=getattr(args, "base_url", None),
         )
-    except ConfigError as error:
-        print(f"{PROG}: {error}", file=err)
-        return EXIT_USAGE
-    try:
         token = settings.token  # KITEMAKER_TOKEN, the profile's token or token_command
     except ConfigError as error:
-        print(f"{PROG}: {error}", file=err)
-        return EXIT_AUTH
+        return fail(error, prog=PROG, err=err)
     for warning in settings.warnings:
         print(f"{PROG}: warning: {warning}", file=err)
     try:
@@ -73,6 +82,8 @@ def run_sync(
     except _Exit as failure:
         print(f"{PROG}: {failure.message}", file=err)
         return failure.code
+    except _Failed as failed:
+        return fail(failed.error, prog=PROG, where=failed.where, then=failed.then, err=err)
     except KeyboardInterrupt:
         print(f"\n{PROG}: interrupted; what was loaded is kept, the next run resumes", file=err)
         return EXIT_INTERRUPTED
@@ -121,15 +132,9 @@ async def _sync(
             finally:
                 store.close()
         except AuthError as error:
-            origin = getattr(settings, "token_origin", None)
-            where = f" (from {origin})" if origin else ""
-            message = f"Kitemaker rejected the API token{where}: {error.message}"
-            raise _Exit(EXIT_AUTH, message) from None
+            raise _Failed(error, where=getattr(settings, "token_origin", None)) from None
         except KitemakerError as error:
-            raise _Exit(
-                EXIT_ERROR,
-                f"{error.message}. What was loaded is kept; run again to resume.",
-            ) from None
+            raise _Failed(error, then=RESUME) from None
     if len(chosen) > 1:
         print(
             f"{len(chosen)} spaces, {client.stats.requests:,} requests, "

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
-from kiteboard.__main__ import EXIT_AUTH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from kiteboard.cli.main import fail
 from kiteboard.config import (
     DEFAULT_BASE_URL,
     TOKEN_ENV,
@@ -28,7 +28,9 @@ from kiteboard.config import (
 )
 from kiteboard.config.lines import dotted
 from kiteboard.config.token import token_problem
+from kiteboard.exit_codes import EXIT_AUTH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
+PROG = "kiteboard init"
 MAX_TRIES = 3
 DEFAULT_PROFILE_NAME = "default"
 PROMPT = "Kitemaker API token (typing is hidden): "
@@ -53,17 +55,15 @@ def run_init(
         ask = getpass or _ask_for_token
         return _init(args, ask, client_factory or _default_client, environ, out, err)
     except ConfigError as error:
-        print(error, file=err)
-        return error.exit_code
+        return fail(error, prog=PROG, err=err)
     except KeyboardInterrupt:
         print("\ncancelled: nothing was written", file=err)
         return EXIT_INTERRUPTED
     except EOFError:
         print("\nno token given: nothing was written", file=err)
         return EXIT_AUTH
-    except OSError as error:
-        print(f"cannot write the config file: {error.strerror or error}", file=err)
-        return EXIT_ERROR
+    except OSError as error:  # the config file could not be read or written
+        return fail(error, prog=PROG, err=err)
 
 
 def _init(
@@ -121,7 +121,10 @@ def _init(
 
     print(f"Token accepted: organization {_printable(detail)}", file=out)
     values = {"base_url": base_url, "token": token}
-    result = save_profile(path, existing, text, name, values)
+    try:
+        result = save_profile(path, existing, text, name, values)
+    except OSError as error:
+        return fail(error, prog=PROG, where=path, then="Nothing was written", err=err)
     print(f"Wrote {display_path(result.path)} (readable only by you)", file=out)
     if result.replaced_token_command:
         print(f'The token_command of profile "{name}" was replaced by the token.', file=out)
@@ -142,6 +145,7 @@ def _init(
 async def _check_token(factory: ClientFactory, base_url: str, token: str) -> tuple[str, str]:
     """("accepted", organization name), ("rejected", "") or ("failed", why)."""
     from kiteboard.api.errors import AuthError, BadResponseError, KitemakerError, NotFoundError
+    from kiteboard.failures import explain
 
     client = factory(base_url, token)
     try:
@@ -149,9 +153,9 @@ async def _check_token(factory: ClientFactory, base_url: str, token: str) -> tup
     except AuthError:
         return "rejected", ""
     except (NotFoundError, BadResponseError) as error:
-        return "failed", f"{error.message} (is the base URL right? {base_url})"
+        return "failed", f"{explain(error).message} (is the base URL right? {base_url})"
     except KitemakerError as error:
-        return "failed", error.message
+        return "failed", explain(error).message
     finally:
         await client.aclose()
     return "accepted", organization.name
