@@ -23,6 +23,7 @@ from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.server import EmulatorServer
 from kiteboard.emulator.state import EmulatorState
 from kiteboard.emulator.transport import EmulatorTransport
+from kiteboard.ui.screens.first_run import WELCOME
 
 # The in-process transport serves any origin; a loopback one passes the http rule.
 BASE_URL = "http://127.0.0.1:8765/developers/rest/v1"
@@ -109,6 +110,13 @@ def test_first_run_checks_the_token_and_writes_a_private_file(init):
     settings = load_settings(config_path=init.path, environ={})
     assert settings.token.reveal() == GOOD and settings.warnings == []
     assert list(init.path.parent.iterdir()) == [init.path]  # no temporary file left
+
+
+def test_it_says_where_to_get_a_token_in_the_welcome_screens_words(init):
+    assert init(GOOD) == exit_codes.EXIT_OK
+    where = "in Kitemaker press Ctrl+K (Cmd+K on a Mac), choose Manage developer settings"
+    assert f"To get a token: {where}" in init.out
+    assert where in WELCOME.plain
 
 
 def test_a_rejected_token_is_asked_again(init):

@@ -1,8 +1,10 @@
 """`kiteboard init`: ask for a token, check it with Kitemaker, save it in a profile.
 
-The token is read without echo, checked against /organization (the organization's name
-is shown, so the user knows which account it is), and only then written. Three
-rejected tokens end it with exit 3; nothing is written unless a token was accepted.
+It says where a token comes from (in the words of the app's welcome screen) before
+asking for one. The token is read without echo, checked against /organization (the
+organization's name is shown, so the user knows which account it is), and only then
+written. Three rejected tokens end it with exit 3; nothing is written unless a token
+was accepted.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from kiteboard.config import (
 from kiteboard.config.lines import dotted
 from kiteboard.config.token import token_problem
 from kiteboard.exit_codes import EXIT_AUTH, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from kiteboard.failures import GET_TOKEN
 
 PROG = "kiteboard init"
 MAX_TRIES = 3
@@ -100,6 +103,8 @@ def _init(
     verb = "Updating" if name in profiles else "Adding"
     print(f'{verb} profile "{name}" in {display_path(path)}', file=out)
     print(f"Kitemaker: {base_url}", file=out)
+    # The welcome screen's words: someone who starts here has not seen it.
+    print(f"To get a token: {GET_TOKEN}", file=out, flush=True)
     for attempt in range(1, MAX_TRIES + 1):
         token = getpass(PROMPT).strip()
         if problem := token_problem(token):
