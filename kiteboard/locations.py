@@ -71,3 +71,62 @@ def store_file(base_url: str, organization_id: str) -> Path:
     """
     digest = sha256_hex(f"{base_url.rstrip('/')}\n{organization_id}")
     return cache_dir() / f"store-{digest[:16]}.sqlite3"
+
+
+# The store file is per (base URL, organization); the organization is only known after
+# a request. So that the app paints from the store before any request (and offline),
+# the organization last seen at a base URL by a profile is remembered in the state
+# folder, by whoever learns it: the app connecting, or `kiteboard sync`.
+
+
+def organization_store(base_url: str, organization_id: str, profile: str | None = None) -> Path:
+    """The store file of `organization_id` at `base_url`, remembered as the one `profile`
+    uses there (see `remembered_store`). Every writer of a store finds its file here."""
+    _remember_organization(base_url, organization_id, profile)
+    return store_file(base_url, organization_id)
+
+
+def remembered_store(base_url: str, profile: str | None = None) -> Path | None:
+    """The store file of the organization last seen at `base_url` by `profile`, if it
+    exists."""
+    import json
+
+    try:
+        known = json.loads(_organizations_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    org_id = known.get(_url_key(base_url, profile)) if isinstance(known, dict) else None
+    if not isinstance(org_id, str):
+        return None
+    path = store_file(base_url, org_id)
+    return path if path.exists() else None
+
+
+def _organizations_file() -> Path:
+    return state_dir() / "organizations.json"
+
+
+def _url_key(base_url: str, profile: str | None) -> str:
+    # Per profile: two profiles on one server are often two organizations (two
+    # tokens), and each must paint its own board, not the other's, before connecting.
+    text = base_url.rstrip("/") if profile is None else f"{base_url.rstrip('/')}\n{profile}"
+    return sha256_hex(text)[:16]
+
+
+def _remember_organization(base_url: str, org_id: str, profile: str | None) -> None:
+    import json
+
+    try:
+        path = _organizations_file()
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+            known = known if isinstance(known, dict) else {}
+        except (OSError, ValueError):
+            known = {}
+        key = _url_key(base_url, profile)
+        if known.get(key) == org_id:
+            return
+        known[key] = org_id
+        path.write_text(json.dumps(known), encoding="utf-8")
+    except OSError:
+        pass  # only painting from the store before connecting is lost

@@ -116,7 +116,11 @@ async def _sync(
     async with client:
         try:
             organization = await client.organization()
-            store = Store.open(locations.store_file(settings.base_url, organization.id))
+            # The app's store for this account, found by the app offline as well.
+            path = locations.organization_store(
+                settings.base_url, organization.id, settings.profile
+            )
+            store = Store.open(path)
             if store.notice:
                 print(f"{PROG}: {store.notice}", file=err)
             try:

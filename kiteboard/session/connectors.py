@@ -6,8 +6,6 @@ runs in a worker after the first paint.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -79,55 +77,6 @@ def demo_connector(
 
 
 # -- the real Kitemaker -----------------------------------------------------------
-# The store file is per (base URL, organization); the organization is only known after
-# a request. To paint from the store before any request, the organization last seen
-# at a base URL is remembered in the state folder.
-
-
-def _orgs_file() -> Path:
-    from kiteboard import locations
-
-    return locations.state_dir() / "organizations.json"
-
-
-def _url_key(base_url: str, profile: str | None) -> str:
-    # Per profile: two profiles on one server are often two organizations (two
-    # tokens), and each must paint its own board, not the other's, before connecting.
-    text = base_url.rstrip("/") if profile is None else f"{base_url.rstrip('/')}\n{profile}"
-    from kiteboard.locations import sha256_hex
-
-    return sha256_hex(text)[:16]
-
-
-def remembered_store(base_url: str, profile: str | None = None) -> Path | None:
-    """The store file of the organization last seen at `base_url` by `profile`, if it
-    exists."""
-    from kiteboard import locations
-
-    try:
-        known = json.loads(_orgs_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    org_id = known.get(_url_key(base_url, profile)) if isinstance(known, dict) else None
-    if not isinstance(org_id, str):
-        return None
-    path = locations.store_file(base_url, org_id)
-    return path if path.exists() else None
-
-
-def remember_organization(base_url: str, org_id: str, profile: str | None = None) -> None:
-    path = _orgs_file()
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-        known = known if isinstance(known, dict) else {}
-    except (OSError, ValueError):
-        known = {}
-    key = _url_key(base_url, profile)
-    if known.get(key) == org_id:
-        return
-    known[key] = org_id
-    with contextlib.suppress(OSError):  # only a faster start next time is lost
-        path.write_text(json.dumps(known), encoding="utf-8")
 
 
 def live_connector(
@@ -151,8 +100,7 @@ def live_connector(
         try:
             organization = await client.organization()
             if store_enabled:
-                path = locations.store_file(base_url, organization.id)
-                remember_organization(base_url, organization.id, profile)
+                path = locations.organization_store(base_url, organization.id, profile)
             else:
                 temporary = Path(tempfile.mkdtemp(prefix="kiteboard-"))
                 path = temporary / "store.sqlite3"

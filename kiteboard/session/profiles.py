@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from kiteboard.session.connectors import live_connector, remembered_store
+from kiteboard.locations import remembered_store
+from kiteboard.session.connectors import live_connector
 from kiteboard.session.session import Session
 
 if TYPE_CHECKING:

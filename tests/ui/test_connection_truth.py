@@ -13,7 +13,6 @@ from kiteboard.config import load_settings
 from kiteboard.emulator.app import Emulator
 from kiteboard.emulator.demo import build_demo_state
 from kiteboard.emulator.server import EmulatorServer
-from kiteboard.session.connectors import remember_organization
 from kiteboard.session.profiles import live_session
 from kiteboard.store.db import Store
 from kiteboard.ui.screens.board import BoardScreen
@@ -39,7 +38,7 @@ def server():
         store = Store.open(locations.store_file(url, state.organization.id))
         fill_store(store, state)
         store.close()
-        remember_organization(url, state.organization.id, "main")
+        locations.organization_store(url, state.organization.id, "main")
         yield url, emulator
 
 
