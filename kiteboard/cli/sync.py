@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 import time
 import unicodedata
+from pathlib import Path
 from typing import Any, TextIO
 
 from kiteboard.cli.main import fail
@@ -25,6 +27,7 @@ from kiteboard.store.space_lookup import find_space
 
 PROG = "kiteboard sync"
 RESUME = "What was loaded is kept; run again to resume"
+KEPT = "What was loaded is kept"
 
 
 class _Exit(Exception):
@@ -116,11 +119,15 @@ async def _sync(
     async with client:
         try:
             organization = await client.organization()
-            # The app's store for this account, found by the app offline as well.
-            path = locations.organization_store(
-                settings.base_url, organization.id, settings.profile
-            )
-            store = Store.open(path)
+            path: Path | None = None
+            try:
+                # The app's store for this account, found by the app offline as well.
+                path = locations.organization_store(
+                    settings.base_url, organization.id, settings.profile
+                )
+                store = Store.open(path)
+            except (sqlite3.Error, OSError) as error:  # no room, no permission
+                raise _Failed(error, where=path, then=KEPT) from None
             if store.notice:
                 print(f"{PROG}: {store.notice}", file=err)
             try:
@@ -133,6 +140,8 @@ async def _sync(
                 resolver = _terminal_resolver(err, stdin) if interactive else None
                 for space in chosen:
                     await _sync_one(engine, client, space, progress, resolver, err)
+            except (sqlite3.Error, OSError) as error:  # the disk filled up, say
+                raise _Failed(error, where=path, then=KEPT) from None
             finally:
                 store.close()
         except AuthError as error:
@@ -155,8 +164,10 @@ async def _sync_one(
     began = time.monotonic()
     requests, limited = client.stats.requests, client.stats.rate_limited
     progress.start(space)
-    report = await engine.sync_space(space.id, key_resolver=resolver)
-    progress.stop()
+    try:
+        report = await engine.sync_space(space.id, key_resolver=resolver)
+    finally:
+        progress.stop()  # a failure's line then starts on a line of its own
     took = time.monotonic() - began
     sent = client.stats.requests - requests
     waits = client.stats.rate_limited - limited

@@ -122,7 +122,10 @@ class Store(SyncWrites):
                 yield self._conn
             except BaseException:
                 self._depth = 0
-                self._conn.execute("ROLLBACK")
+                # SQLite ends the transaction itself on some errors (a full disk): a
+                # ROLLBACK then would fail, and hide why it did.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._depth = 0
             self._conn.execute("COMMIT")

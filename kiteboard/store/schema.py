@@ -189,7 +189,8 @@ def _ensure_schema(conn: sqlite3.Connection) -> None:
             raise _Unusable("it was written by another version of kiteboard")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (SQLite may have ended it: a full disk)
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -206,7 +207,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
             raise _Unusable("it was written by another version of kiteboard")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (SQLite may have ended it: a full disk)
+            conn.execute("ROLLBACK")
         raise
 
 
