@@ -112,7 +112,14 @@ class WorkItemForm(DraftForm[str | None]):
             box.border_title = self._heading()
             with Horizontal(classes="form-row"):
                 yield Static("Title", classes="form-label")
-                yield Input(base.title, placeholder="required", compact=True, id="title")
+                # Not selected on focus: `e` then typing adds to the title, not over it.
+                yield Input(
+                    base.title,
+                    placeholder="required",
+                    compact=True,
+                    select_on_focus=False,
+                    id="title",
+                )
             yield Static(id="title-error", classes="field-error")
             with Horizontal(classes="form-row"):
                 yield Static("Status", classes="form-label")

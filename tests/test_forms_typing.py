@@ -1,0 +1,23 @@
+"""Typing into the forms as a person does: where the cursor is when a form opens or a
+draft comes back, what a trip to $EDITOR does to the text (Pilot, in-process emulator)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tests.test_forms import SIZE, an_item, edit_app, type_text
+from tests.writing_world import World, make_world
+
+
+@pytest.fixture
+async def world(tmp_path) -> World:
+    return await make_world(tmp_path / "store.db")
+
+
+async def test_e_opens_with_the_cursor_after_the_title_so_typing_adds_to_it(world) -> None:
+    item = an_item(world)
+    app = edit_app(world, item.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, " v2")
+        assert app.screen.query_one("#title", Input).value == f"{item.title} v2"
