@@ -4,9 +4,9 @@ draft comes back, what a trip to $EDITOR does to the text (Pilot, in-process emu
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
-from tests.test_forms import SIZE, an_item, edit_app, type_text
+from tests.test_forms import SIZE, an_item, comment_app, edit_app, type_text
 from tests.writing_world import World, make_world
 
 
@@ -21,3 +21,25 @@ async def test_e_opens_with_the_cursor_after_the_title_so_typing_adds_to_it(worl
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, " v2")
         assert app.screen.query_one("#title", Input).value == f"{item.title} v2"
+
+
+async def test_a_restored_comment_goes_on_where_it_stopped(world) -> None:
+    item = an_item(world)
+    app = comment_app(world, item.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "OLD draft")
+    again = comment_app(world, item.id)
+    async with again.run_test(size=SIZE) as pilot:
+        await type_text(pilot, " NEW")
+        assert again.screen.query_one("#body", TextArea).text == "OLD draft NEW"
+
+
+async def test_a_restored_edit_goes_on_at_the_end_of_its_title(world) -> None:
+    item = an_item(world)
+    app = edit_app(world, item.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, " OLD")
+    again = edit_app(world, item.id)
+    async with again.run_test(size=SIZE) as pilot:
+        await type_text(pilot, " NEW")
+        assert again.screen.query_one("#title", Input).value == f"{item.title} OLD NEW"

@@ -79,7 +79,9 @@ class CommentForm(DraftForm[str | None]):
     def restore_state(self, state: dict[str, Any]) -> None:
         body = state.get("body")
         if isinstance(body, str):
-            self.query_one("#body", TextArea).text = body
+            area = self.query_one("#body", TextArea)
+            area.text = body
+            area.move_cursor(area.document.end)  # typing goes on after the draft
 
     def validate_content(self) -> dict[str, str]:
         if self.gone:

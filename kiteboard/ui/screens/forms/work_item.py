@@ -197,7 +197,9 @@ class WorkItemForm(DraftForm[str | None]):
         )
 
     def set_fields(self, fields: ItemFields) -> None:
-        self.query_one("#title", Input).value = fields.title
+        title = self.query_one("#title", Input)
+        title.value = fields.title
+        title.cursor_position = len(fields.title)  # a restored title goes on at its end
         if any(s.id == fields.status_id for s in self.statuses):
             self.query_one("#status", Select).value = fields.status_id
         self.query_one("#effort", Select).value = fields.effort or NO_SIZE
@@ -208,6 +210,7 @@ class WorkItemForm(DraftForm[str | None]):
         area = self.query_one("#description", TextArea)
         if area.text != fields.description:
             area.text = fields.description
+            area.move_cursor(area.document.end)
 
     # -- DraftForm -------------------------------------------------------------------------
 
