@@ -502,7 +502,7 @@ async def test_ctrl_o_edits_the_text_in_the_editor_and_brings_it_back(
     world: World, tmp_path: Path, monkeypatch
 ) -> None:
     script = tmp_path / "fake-editor"
-    script.write_text('#!/bin/sh\nprintf "\\nwritten in vim\\n" >> "$1"\n')
+    script.write_text('#!/bin/sh\nprintf "written in vim\\n" >> "$1"\n')
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
     app = comment_app(world, an_item(world).id)

@@ -3,6 +3,9 @@ draft comes back, what a trip to $EDITOR does to the text (Pilot, in-process emu
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input, TextArea
 
@@ -43,3 +46,22 @@ async def test_a_restored_edit_goes_on_at_the_end_of_its_title(world) -> None:
     async with again.run_test(size=SIZE) as pilot:
         await type_text(pilot, " NEW")
         assert again.screen.query_one("#title", Input).value == f"{item.title} OLD NEW"
+
+
+async def test_a_line_the_editor_appends_stays_a_line_of_its_own(
+    world: World, tmp_path: Path, monkeypatch
+) -> None:
+    handed = tmp_path / "handed"
+    script = tmp_path / "fake-editor"
+    # What `echo more >> file` (or `o` in vi on the last line) does: append a line.
+    script.write_text(f'#!/bin/sh\ncp "$1" {handed}\necho "written in vim" >> "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = comment_app(world, an_item(world).id)
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # (no terminal here)
+        await type_text(pilot, "typed first")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert handed.read_text() == "typed first\n"  # a text file ends with a newline
+        assert app.screen.query_one("#body", TextArea).text == "typed first\nwritten in vim"

@@ -43,7 +43,10 @@ def edit_in_editor(app: App[object], text: str, *, suffix: str = ".md") -> Edito
     with tempfile.TemporaryDirectory(prefix="kiteboard-") as folder:
         # TemporaryDirectory is created 0o700: nobody else can read the draft.
         path = Path(folder) / f"draft{suffix}"
-        path.write_text(text, encoding="utf-8")
+        # A text file ends with a newline: without it a line the editor appends (`o` on
+        # the last line, `echo >>`) would join the last one.
+        handed = text if not text or text.endswith("\n") else text + "\n"
+        path.write_text(handed, encoding="utf-8")
         try:
             with app.suspend():
                 completed = subprocess.run([*command, str(path)], check=False)
