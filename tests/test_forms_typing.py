@@ -7,8 +7,9 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
+from kiteboard.ui.screens.forms.labels import LabelPicker
 from tests.test_forms import SIZE, an_item, comment_app, edit_app, type_text
 from tests.writing_world import World, make_world
 
@@ -65,3 +66,39 @@ async def test_a_line_the_editor_appends_stays_a_line_of_its_own(
         await pilot.pause()
         assert handed.read_text() == "typed first\n"  # a text file ends with a newline
         assert app.screen.query_one("#body", TextArea).text == "typed first\nwritten in vim"
+
+
+async def test_picking_a_label_and_creating_one_both_clear_the_filter_for_the_next(
+    world: World,
+) -> None:
+    """ "perf" Enter, then "bug" Enter: two labels picked (the filter kept "perf", so the
+    second Enter offered to create a label named "perfbug"). Creating one cleared it."""
+    from tests.test_forms import new_item_app
+
+    app = new_item_app(world)
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.screen
+        picker = form.query_one(LabelPicker)
+        names = {x.id: x.name for x in world.state.labels_of(world.space_id)}
+        form.query_one("#label-filter", Input).focus()
+        await type_text(pilot, "perf")
+        await pilot.press("enter")
+        assert form.query_one("#label-filter", Input).value == ""
+        highlighted = picker.query_one(OptionList).highlighted_option
+        assert highlighted is not None and names[highlighted.id] == "performance"
+        await type_text(pilot, "bug")
+        await pilot.press("enter")
+        assert [names[x] for x in picker.selected_ids] == ["performance", "bug"]
+        await type_text(pilot, "needs triage")
+        await pilot.press("enter")  # creates it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert form.query_one("#label-filter", Input).value == ""
+        await type_text(pilot, "ux")
+        await pilot.press("enter")
+        assert [names.get(x, "new") for x in picker.selected_ids] == [
+            "performance",
+            "bug",
+            "new",
+            "ux",
+        ]

@@ -3,11 +3,13 @@
 Focus stays in the filter box: typing narrows the list, ↑/↓ move the highlight, Enter
 toggles the highlighted label. When what was typed names no label, the list offers
 "Create label …", which asks the form to POST /label with a color from Kitemaker's
-palette (one the space does not use yet, when there is one).
+palette (one the space does not use yet, when there is one). Picking and creating both
+empty the filter for the next label.
 """
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from kiteboard.api.colors import NAMED_COLORS, label_color_hex
 from kiteboard.ui import commands
@@ -118,8 +120,7 @@ class LabelPicker(Vertical):
         if select and label.id not in self._selected:
             self._selected.append(label.id)
         self.creating = None
-        self.query_one("#label-filter", Input).value = ""
-        self._refresh_options()
+        self._done_with_filter(label.id)
         self._refresh_chips()
         self.post_message(self.Changed())
 
@@ -128,9 +129,20 @@ class LabelPicker(Vertical):
             self._selected.remove(label_id)
         else:
             self._selected.append(label_id)
-        self._refresh_options(keep_highlight=True)
+        self._done_with_filter(label_id)
         self._refresh_chips()
         self.post_message(self.Changed())
+
+    def _done_with_filter(self, label_id: str) -> None:
+        """A label was picked (or created) from what was typed: the filter empties for
+        the next one ("perf" Enter "bug" Enter picks two), the label stays highlighted."""
+        field = self.query_one("#label-filter", Input)
+        with self.prevent(Input.Changed):  # (its handler would move the highlight)
+            field.value = ""
+        self._refresh_options()
+        options = self.query_one(OptionList)
+        with contextlib.suppress(OptionDoesNotExist):
+            options.highlighted = options.get_option_index(label_id)
 
     # -- the list --------------------------------------------------------------------------
 
