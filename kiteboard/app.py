@@ -19,7 +19,7 @@ from textual.binding import BindingType
 
 from kiteboard.session.session import Session
 from kiteboard.ui import commands
-from kiteboard.ui.messages import Connected, ConnectFailed, StoreEvent
+from kiteboard.ui.messages import Connected, ConnectFailed, store_message
 from kiteboard.ui.settings_actions import SettingsActions
 from kiteboard.ui.type_ahead import TypeAhead
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from kiteboard.config import Settings
+    from kiteboard.store.events import SyncEvent
     from kiteboard.store.rows import SpaceRow
 
 LAST_SPACE_KEY = "ui.last_space"
@@ -135,7 +136,7 @@ class KiteboardApp(SettingsActions, App[int]):
 
     # -- startup ---------------------------------------------------------------
     def on_mount(self) -> None:
-        self.session.subscribe(lambda event: self.post_message(StoreEvent(event)))
+        self.session.subscribe(self._deliver_store_event)
         # Whatever happens (a connect that takes long, a space-less organization),
         # "started" comes within a few seconds.
         self.set_timer(5.0, self._note_started)
@@ -312,17 +313,12 @@ class KiteboardApp(SettingsActions, App[int]):
             self.set_timer(self._reconnect_delay, self.connect)
             self._reconnect_delay = min(60.0, self._reconnect_delay * 2)
 
-    def on_store_event(self, message: StoreEvent) -> None:
-        from kiteboard.ui.screens.space_picker import SpacePickerScreen
-
-        event = message.event
+    def _deliver_store_event(self, event: SyncEvent) -> None:
+        """A sync event: to every screen of the stack, not only the top one (the board
+        under a modal keeps up). Each screen gets its own message, in its own queue, and
+        handles the kinds it cares about."""
         for screen in self.screen_stack:
-            handle = getattr(screen, "handle_store_event", None)
-            if handle is not None:
-                handle(event)
-            if isinstance(screen, SpacePickerScreen) and type(event).__name__ == "SpacesChanged":
-                store = self.session.store
-                screen.set_spaces(store.spaces() if store else [])
+            screen.post_message(store_message(event))
 
     # -- screens -----------------------------------------------------------------
     def open_board(self, space: SpaceRow) -> None:
@@ -351,9 +347,15 @@ class KiteboardApp(SettingsActions, App[int]):
         spaces = store.spaces() if store else []
         current = self.current_space.id if self.current_space else None
         self.push_screen(
-            SpacePickerScreen(spaces, current=current, can_cancel=can_cancel),
+            SpacePickerScreen(
+                spaces, current=current, can_cancel=can_cancel, read_spaces=self._stored_spaces
+            ),
             self._space_chosen,
         )
+
+    def _stored_spaces(self) -> list[SpaceRow]:
+        store = self.session.store
+        return store.spaces() if store else []
 
     def _space_chosen(self, space_id: str | None) -> None:
         if space_id is None or self.session.store is None:
@@ -410,7 +412,7 @@ class KiteboardApp(SettingsActions, App[int]):
         self.current_space, self._wanted_space = None, space
         self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay
         self._token_refused = False
-        session.subscribe(lambda event: self.post_message(StoreEvent(event)))
+        session.subscribe(self._deliver_store_event)
         await old.aclose()
         if session.store is not None and not session.store.spaces():
             self.open_picker(can_cancel=False)  # an organization without spaces

@@ -1,19 +1,79 @@
-"""Messages that cross screens (the rest are nested on the widget that posts them)."""
+"""Messages that cross screens (the rest are nested on the widget that posts them).
+
+The sync engine's events (store/events.py) reach the screens as one Textual message per
+kind: a screen handles the kinds it cares about (``on_store_items_changed`` …) and
+simply has no handler for the others. The app posts one to every screen of the stack
+(``store_message``), so a board under a modal keeps up too.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import assert_never
 
 from textual.message import Message
 
+from kiteboard.store.events import (
+    BoardLayoutChanged,
+    CommentsChanged,
+    ItemsChanged,
+    SpacesChanged,
+    SyncEvent,
+    SyncStatusChanged,
+)
 
-class StoreEvent(Message):
-    """An event of the sync engine (ItemsChanged, CommentsChanged, SpacesChanged,
-    SyncStatusChanged), delivered in the app's event loop."""
 
-    def __init__(self, event: Any) -> None:
+class StoreMessage(Message, bubble=False):
+    """A sync event, delivered to one screen in the app's event loop. Not bubbling: each
+    screen gets its own, and the app must not see them come back."""
+
+    event: SyncEvent
+
+
+class StoreItemsChanged(StoreMessage):
+    def __init__(self, event: ItemsChanged) -> None:
         super().__init__()
-        self.event = event
+        self.event: ItemsChanged = event
+
+
+class StoreCommentsChanged(StoreMessage):
+    def __init__(self, event: CommentsChanged) -> None:
+        super().__init__()
+        self.event: CommentsChanged = event
+
+
+class StoreSpacesChanged(StoreMessage):
+    def __init__(self, event: SpacesChanged) -> None:
+        super().__init__()
+        self.event: SpacesChanged = event
+
+
+class StoreBoardLayoutChanged(StoreMessage):
+    def __init__(self, event: BoardLayoutChanged) -> None:
+        super().__init__()
+        self.event: BoardLayoutChanged = event
+
+
+class StoreSyncStatusChanged(StoreMessage):
+    def __init__(self, event: SyncStatusChanged) -> None:
+        super().__init__()
+        self.event: SyncStatusChanged = event
+
+
+def store_message(event: SyncEvent) -> StoreMessage:
+    """The message that carries ``event`` (a new one each call: one per screen)."""
+    match event:
+        case ItemsChanged():
+            return StoreItemsChanged(event)
+        case CommentsChanged():
+            return StoreCommentsChanged(event)
+        case SpacesChanged():
+            return StoreSpacesChanged(event)
+        case BoardLayoutChanged():
+            return StoreBoardLayoutChanged(event)
+        case SyncStatusChanged():
+            return StoreSyncStatusChanged(event)
+        case _:
+            assert_never(event)
 
 
 class Connected(Message):

@@ -174,3 +174,29 @@ async def test_offline_at_start_keeps_the_stored_board_says_so_and_reconnects(tm
         await wait_until(pilot, lambda: app.session.connected)
         await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("synced"))
         assert len(attempts) == 2
+
+
+async def test_the_board_under_a_modal_keeps_up_with_the_sync(tmp_path):
+    from kiteboard.ui.screens.help import HelpScreen
+
+    app, state = make_synced_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.connected)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await wait_until(pilot, lambda: app.session.engine.status(board.space.id).state == "synced")
+        card_list = board.board.columns[0].cards
+        item_id = card_list.cursor_id
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+        # Someone renames the card while the help is open; the sync picks it up. The
+        # help handles none of the sync's messages and must not mind them.
+        state.update_item(item_id, {"title": "Renamed behind the help"})
+        await app.session.engine.refresh(board.space.id)
+
+        await wait_until(pilot, lambda: card_list.cursor_card.title == "Renamed behind the help")
+        assert isinstance(app.screen, HelpScreen)  # still open, nothing broke
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is board)
+        assert card_list.cursor_id == item_id

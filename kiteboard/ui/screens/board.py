@@ -8,7 +8,7 @@ pane opens beside the board; on a narrow one it is a screen of its own.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +20,13 @@ from textual.widgets import Input
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import BoardModel, read_board_model
 from kiteboard.ui.host import KiteboardHost, host_of
+from kiteboard.ui.messages import (
+    StoreBoardLayoutChanged,
+    StoreCommentsChanged,
+    StoreItemsChanged,
+    StoreSpacesChanged,
+    StoreSyncStatusChanged,
+)
 from kiteboard.ui.screens.board_filter import BoardFilter
 from kiteboard.ui.screens.board_pane import DetailPane
 from kiteboard.ui.screens.board_writing import BoardWriting
@@ -164,21 +171,25 @@ class BoardScreen(Screen[None]):
                 self.call_after_refresh(self.update_info)
                 return
 
-    def handle_store_event(self, event: Any) -> None:
-        """Called by the app for every sync event; cheap, the work is coalesced."""
-        kind = type(event).__name__
-        space_id = getattr(event, "space_id", None)
-        if kind == "SyncStatusChanged" and space_id == self.space.id:
-            if self._ready:
-                self.top_bar.set_status(event.status)
-            return
-        if kind == "SpacesChanged":
-            self._schedule(set(), reload_all=True)
-        elif kind == "ItemsChanged" and space_id == self.space.id:
+    # -- what the sync says changed (cheap: the work is coalesced in _schedule) -----
+    def on_store_sync_status_changed(self, message: StoreSyncStatusChanged) -> None:
+        if message.event.space_id == self.space.id and self._ready:
+            self.top_bar.set_status(message.event.status)
+
+    def on_store_spaces_changed(self, _message: StoreSpacesChanged) -> None:
+        self._schedule(set(), reload_all=True)
+
+    def on_store_items_changed(self, message: StoreItemsChanged) -> None:
+        event = message.event
+        if event.space_id == self.space.id:
             self._schedule(set(event.added) | set(event.changed) | set(event.removed))
-        elif kind == "CommentsChanged" and space_id == self.space.id and self._ready:
-            self.call_later(self._refresh_detail, set(event.item_ids))
-        elif kind == "BoardLayoutChanged" and space_id == self.space.id:
+
+    def on_store_comments_changed(self, message: StoreCommentsChanged) -> None:
+        if message.event.space_id == self.space.id and self._ready:
+            self.call_later(self._refresh_detail, set(message.event.item_ids))
+
+    def on_store_board_layout_changed(self, message: StoreBoardLayoutChanged) -> None:
+        if message.event.space_id == self.space.id:
             self._schedule(set(), reload_all=True)
 
     def _schedule(self, ids: set[str], *, reload_all: bool = False) -> None:

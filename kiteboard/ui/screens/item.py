@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from kiteboard.ui import commands
 from kiteboard.ui.host import KiteboardHost, host_of
+from kiteboard.ui.messages import StoreSyncStatusChanged
 from kiteboard.ui.screens.board_writing import BoardWriting
 from kiteboard.ui.widgets.item_detail import ItemDetailView
 from kiteboard.ui.widgets.key_hints import KeyHints
@@ -70,13 +71,11 @@ class ItemScreen(Screen[None]):
                 self.kiteboard.session, self.space.id, since, why, rejected=rejected
             )
 
-    def handle_store_event(self, event: object) -> None:
+    def on_store_sync_status_changed(self, message: StoreSyncStatusChanged) -> None:
         if not hasattr(self, "top_bar"):
             return  # not composed yet; on_mount reads the status
-        if type(event).__name__ == "SyncStatusChanged" and getattr(event, "space_id", None) == (
-            self.space.id
-        ):
-            self.top_bar.set_status(event.status)  # type: ignore[attr-defined]
+        if message.event.space_id == self.space.id:
+            self.top_bar.set_status(message.event.status)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -5,7 +5,7 @@ Dismisses with the chosen space's id, or None (Esc) when there is a board to go 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiteboard.ui import commands
+from kiteboard.ui.messages import StoreSpacesChanged
 from kiteboard.ui.no_color import OPTION_LIST_NO_COLOR
 from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
@@ -88,10 +89,16 @@ class SpacePickerScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("spaces")
 
     def __init__(
-        self, spaces: Sequence[SpaceRow], *, current: str | None, can_cancel: bool
+        self,
+        spaces: Sequence[SpaceRow],
+        *,
+        current: str | None,
+        can_cancel: bool,
+        read_spaces: Callable[[], Sequence[SpaceRow]] | None = None,
     ) -> None:
         super().__init__()
         self.spaces = list(spaces)
+        self._read_spaces = read_spaces  # re-read when the sync says the spaces changed
         self.current = current
         self.can_cancel = can_cancel
         self._shown: list[SpaceRow] = []
@@ -107,6 +114,10 @@ class SpacePickerScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self._fill("")
         self.query_one("#picker-filter", Input).focus()
+
+    def on_store_spaces_changed(self, _message: StoreSpacesChanged) -> None:
+        if self._read_spaces is not None and self.is_mounted:
+            self.set_spaces(self._read_spaces())
 
     def set_spaces(self, spaces: Sequence[SpaceRow]) -> None:
         """The list of spaces changed while the picker is open."""
