@@ -272,7 +272,7 @@ class KiteboardApp(SettingsActions, App[int]):
         if self._token_refused:
             return True
         engine = self.session.engine
-        return bool(engine and space_id and engine.status(space_id).state == "rejected")
+        return bool(engine and space_id and engine.statuses.status(space_id).state == "rejected")
 
     def on_connected(self, message: Connected) -> None:
         self._offline_since, self._reconnect_delay = None, self.options.reconnect_delay

@@ -50,7 +50,7 @@ async def test_first_sync_makes_a_500_item_board_complete(big_state, tmp_path):
     platform = space_id(state, "Platform")
     engine, counting = engine_for(emulator, tmp_path / "s.db")
     events = []
-    engine.subscribe(events.append)
+    engine.events.subscribe(events.append)
     report = await engine.sync_space(platform)
 
     assert stored_board(engine.store, platform) == expected_board(state, platform)
@@ -63,7 +63,7 @@ async def test_first_sync_makes_a_500_item_board_complete(big_state, tmp_path):
     # Nothing fetched twice; the feed's 50 were not fetched again.
     assert max(counting.numbers.values()) == 1 and len(counting.numbers) == 450
     assert (report.loaded, report.total) == (500, 500)
-    final = engine.status(platform)
+    final = engine.statuses.status(platform)
     assert (final.state, final.loaded, final.total) == ("synced", 500, 500)
     assert final.last_synced_at is not None
     # Progress was announced on the way ("340 of 500"), and every item as added.
@@ -98,7 +98,7 @@ async def test_an_interrupted_backfill_resumes_without_fetching_again(state, emu
         if isinstance(event, SyncStatusChanged) and event.status.loaded >= 100:
             reached.set()
 
-    engine.subscribe(watch)
+    engine.events.subscribe(watch)
     task = asyncio.create_task(engine.sync_space(platform))
     await reached.wait()
     task.cancel()
@@ -106,7 +106,7 @@ async def test_an_interrupted_backfill_resumes_without_fetching_again(state, emu
         await task
     loaded_at_cancel, total = engine.store.counts(platform)
     assert 100 <= loaded_at_cancel < 150 and total == 150
-    assert engine.status(platform).state != "syncing"
+    assert engine.statuses.status(platform).state != "syncing"
     engine.store.close()
 
     # A new process: a new store connection, a new client.
@@ -158,7 +158,7 @@ async def test_an_unchanged_refresh_takes_at_most_3_requests_and_announces_nothi
     engine, _ = engine_for(emulator, tmp_path / "s.db")
     await engine.sync_space(platform)
     events = []
-    engine.subscribe(events.append)
+    engine.events.subscribe(events.append)
     emulator.stats.reset()
     report = await engine.refresh(platform)
     assert emulator.stats.requests <= 3
@@ -171,7 +171,7 @@ async def test_refresh_picks_up_new_renamed_moved_and_deleted_items(state, emula
     engine, _ = engine_for(emulator, tmp_path / "s.db")
     await engine.sync_space(platform)
     events = []
-    engine.subscribe(events.append)
+    engine.events.subscribe(events.append)
     old = state.item_by_number(platform, 7)  # far outside the change feed
     moved = state.item_by_number(platform, 8)
     gone = state.item_by_number(platform, 9)
@@ -251,7 +251,7 @@ async def test_the_space_without_comments_gets_its_key_from_the_resolver(state, 
     assert not state.recent_comments(growth, 50)
     engine, _ = engine_for(emulator, tmp_path / "s.db")
     report = await engine.sync_space(growth)  # no resolver, no setting
-    status = engine.status(growth)
+    status = engine.statuses.status(growth)
     assert status.loaded == 50 and status.total == len(state.items_of(growth))
     assert "key" in status.message and "space_keys" in status.message
     assert len(engine.store.cards(growth)) == len(state.items_of(growth))  # none dropped
@@ -267,7 +267,7 @@ async def test_the_space_without_comments_gets_its_key_from_the_resolver(state, 
     assert asked == [("Growth", None), ("Growth", "NOPE")]
     assert stored_board(engine.store, growth) == expected_board(state, growth)
     assert engine.store.space(growth).key == "GRO"
-    assert engine.status(growth).message is None
+    assert engine.statuses.status(growth).message is None
 
 
 async def test_the_space_without_comments_gets_its_key_from_the_setting(state, emulator, tmp_path):
@@ -298,7 +298,9 @@ async def test_offline_keeps_the_board_readable_and_resumes_by_itself(state, emu
     await engine.sync_space(kiteboard)
     cards = engine.store.cards(kiteboard)
     statuses = []
-    engine.subscribe(lambda e: isinstance(e, SyncStatusChanged) and statuses.append(e.status))
+    engine.events.subscribe(
+        lambda e: isinstance(e, SyncStatusChanged) and statuses.append(e.status)
+    )
     transport.down = True
     new = state.create_item(title="Made while we were away", status_id=cards[0].status_id)
     sleeps = []
@@ -307,7 +309,7 @@ async def test_offline_keeps_the_board_readable_and_resumes_by_itself(state, emu
         sleeps.append(seconds)
         if transport.down:
             assert engine.store.cards(kiteboard) == cards  # still readable
-            assert engine.status(kiteboard).state == "offline"
+            assert engine.statuses.status(kiteboard).state == "offline"
         if len(sleeps) == 3:
             transport.down = False
         if engine.store.card(new.id) is not None:
@@ -335,7 +337,7 @@ async def test_a_rejected_token_stops_the_loop_with_a_clear_status(state, emulat
         raise AssertionError("should have stopped")
 
     await engine.run(kiteboard, interval=30, sleep=never)
-    status = engine.status(kiteboard)
+    status = engine.statuses.status(kiteboard)
     assert status.state == "rejected" and "token" in status.message.lower()
 
 
@@ -344,16 +346,16 @@ async def test_writes_go_through_the_engine_and_are_announced(state, emulator, t
     engine, _ = engine_for(emulator, tmp_path / "s.db")
     await engine.sync_space(kiteboard)
     events = []
-    engine.subscribe(events.append)
+    engine.events.subscribe(events.append)
     client = engine.client
     columns = state.spaces[kiteboard].status_ids
     item = await client.create_work_item(title="Written", status_id=columns[0])
-    engine.apply_item(item)
-    engine.set_status(item.id, columns[1])
+    engine.apply.apply_item(item)
+    engine.apply.set_status(item.id, columns[1])
     assert engine.store.card(item.id).status_id == columns[1]
     comment = await client.create_comment(item.id, "First!")
-    engine.apply_comment(comment)
-    engine.forget_item(item.id)
+    engine.apply.apply_comment(comment)
+    engine.apply.forget_item(item.id)
     kinds = [type(e).__name__ for e in events if not isinstance(e, SyncStatusChanged)]
     assert kinds == ["ItemsChanged", "ItemsChanged", "CommentsChanged", "ItemsChanged"]
     assert events and engine.store.card(item.id) is None
@@ -392,14 +394,14 @@ async def test_run_backfills_in_slices_between_refreshes(state, tmp_path):
         if loaded and newest.status_id != moved_to:
             state.update_item(newest.id, {"status_id": moved_to})
 
-    engine.subscribe(midway)
+    engine.events.subscribe(midway)
     with pytest.raises(asyncio.CancelledError):
         await engine.run(platform, interval=0.5, sleep=sleep)
     assert stored_board(engine.store, platform) == expected_board(state, platform)
     assert engine.store.card(newest.id).status_id == moved_to
     # The backfill (about 1.3 s at 50 ms and 4 at a time) gave way to refreshes.
     assert emulator.stats.count("GET", "/recent/workitems") >= 3
-    assert engine.status(platform).state == "synced"
+    assert engine.statuses.status(platform).state == "synced"
 
 
 async def test_comments_say_since_when_they_are_complete(state, emulator, tmp_path):

@@ -135,7 +135,7 @@ async def _sync(
                 spaces = await engine.sync_spaces()
                 chosen = await _choose(spaces, args, settings, engine)
                 progress = _Progress(err)
-                engine.subscribe(progress.on_event)
+                engine.events.subscribe(progress.on_event)
                 interactive = stdin.isatty() and err.isatty()
                 resolver = _terminal_resolver(err, stdin) if interactive else None
                 for space in chosen:

@@ -98,7 +98,7 @@ class Session:
         self.store = connection.store
         self.engine = connection.engine
         for callback in self._subscribers:
-            self._unsubscribe.append(self.engine.subscribe(callback))
+            self._unsubscribe.append(self.engine.events.subscribe(callback))
         self._connected.set()
 
     def writer(self) -> ItemWriter | None:
@@ -109,7 +109,7 @@ class Session:
         if self._writer is None:
             from kiteboard.store.writer import ItemWriter
 
-            self._writer = ItemWriter(self.engine.client, self.store, self.engine)
+            self._writer = ItemWriter(self.engine.client, self.store, self.engine.apply)
         return self._writer
 
     async def wait_connected(self) -> SyncEngine:
@@ -121,7 +121,7 @@ class Session:
         """Receive the engine's events (now, or once connected)."""
         self._subscribers.append(callback)
         if self.engine is not None:
-            self._unsubscribe.append(self.engine.subscribe(callback))
+            self._unsubscribe.append(self.engine.events.subscribe(callback))
 
     def use_connector(
         self,

@@ -1,1 +1,11 @@
-"""The local store and the sync engine that keeps it fresh. Never imports textual."""
+"""The local cache of Kitemaker's data and the sync that keeps it fresh.
+
+What is here: the SQLite store (``db.py``, ``sync_writes.py``), the sync engine
+(``sync.py``) and its parts (``event_hub.py``, ``sync_status.py``, ``refresh.py``,
+``backfill.py``, ``sync_apply.py``, ``keys.py``), the typed events it announces
+(``events.py``), and the writer that sends the user's writes (``writer.py``).
+
+May import: the standard library and ``kiteboard.api`` (its models and errors; the
+client only where the network is used, lazily). Never imports textual, ``kiteboard.ui``,
+``kiteboard.session`` or ``kiteboard.emulator``: the UI and the session sit above it.
+"""

@@ -1,9 +1,10 @@
 """How the writer puts Kitemaker's answers into the store, and who hears about it.
 
-The sync engine owns the store's writes and the events the UI listens to, so a write
-applied through it looks to the board exactly like a refresh that found the change.
-Without an engine (a headless tool, a test), ``StoreSeam`` writes through the store's
-own methods and announces to an optional callback.
+The sync engine's ``apply`` (sync_apply.py) is the seam when there is an engine: it owns
+the store's writes and the events the UI listens to, so a write applied through it looks
+to the board exactly like a refresh that found the change. Without an engine (a
+headless tool, a test), ``StoreSeam`` writes through the store's own methods and
+announces to an optional callback.
 """
 
 from __future__ import annotations
@@ -79,11 +80,3 @@ class StoreSeam:
         space_id = self._store.remove_item(item_id)
         if space_id is not None:
             self._announce(ItemsChanged(space_id, removed=frozenset({item_id})))
-
-
-def write_seam(store: Store, engine: Any) -> WriteSeam:
-    """The engine when there is one (SyncEngine has the whole seam: apply_item,
-    apply_comment, apply_label, set_status, forget_item), else the store alone."""
-    if engine is None:
-        return StoreSeam(store, None)
-    return engine

@@ -41,7 +41,7 @@ from kiteboard.store.write_results import (
     WriteResult,
     changed_fields,
 )
-from kiteboard.store.write_seam import WriteSeam, write_seam
+from kiteboard.store.write_seam import StoreSeam, WriteSeam
 
 if TYPE_CHECKING:
     from kiteboard.api.client import KitemakerClient
@@ -59,13 +59,14 @@ class ItemWriter:
         self,
         client: KitemakerClient,
         store: Store,
-        engine: Any = None,
+        seam: WriteSeam | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
         self._store = store
-        self._seam: WriteSeam = write_seam(store, engine)
+        # The sync engine's (engine.apply) when there is one; else the store alone.
+        self._seam: WriteSeam = seam if seam is not None else StoreSeam(store, None)
         self._clock = clock
         # One write at a time per item, so that two quick moves land in order.
         self._item_locks: dict[str, asyncio.Lock] = {}

@@ -32,7 +32,7 @@ async def test_refresh_changes_the_card_under_the_cursor_in_place(tmp_path):
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         await wait_until(
-            pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
+            pilot, lambda: app.session.engine.statuses.status(screen.space.id).state == "synced"
         )
         await pilot.press("j", "j", "j", "j", "j")
         card_list = screen.board.columns[0].cards
@@ -63,7 +63,7 @@ async def test_deleted_card_under_the_cursor_leaves_the_cursor_nearby(tmp_path):
         await wait_until(pilot, lambda: app.session.connected)
         screen = app.screen
         await wait_until(
-            pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
+            pilot, lambda: app.session.engine.statuses.status(screen.space.id).state == "synced"
         )
         await pilot.press("l", "j")
         card_list = screen.board.columns[1].cards
@@ -88,7 +88,7 @@ async def test_demo_from_an_empty_store_connects_and_shows_the_board(tmp_path):
         screen = app.screen
         await wait_until(pilot, lambda: screen.model is not None and len(screen.model) > 0)
         await wait_until(
-            pilot, lambda: app.session.engine.status(screen.space.id).state == "synced"
+            pilot, lambda: app.session.engine.statuses.status(screen.space.id).state == "synced"
         )
         await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("synced"))
         # Every card loaded, none left behind as "loading".
@@ -184,7 +184,9 @@ async def test_the_board_under_a_modal_keeps_up_with_the_sync(tmp_path):
         await wait_until(pilot, lambda: app.session.connected)
         board = app.screen
         assert isinstance(board, BoardScreen)
-        await wait_until(pilot, lambda: app.session.engine.status(board.space.id).state == "synced")
+        await wait_until(
+            pilot, lambda: app.session.engine.statuses.status(board.space.id).state == "synced"
+        )
         card_list = board.board.columns[0].cards
         item_id = card_list.cursor_id
         await pilot.press("question_mark")

@@ -97,7 +97,7 @@ class TopBar(Widget):
     def show_status(self, session: Session, space_id: str) -> None:
         """The engine's status once connected; before that, what the store knows."""
         if session.engine is not None:
-            self.set_status(session.engine.status(space_id))
+            self.set_status(session.engine.statuses.status(space_id))
         elif session.store is not None:
             self.set_status(session.store.sync_status(space_id), connecting=session.connecting)
 

@@ -1,0 +1,157 @@
+"""FeedRefresh: one refresh of a space, at most 3 requests when nothing changed.
+
+/recent/workitems (the change feed: full items), then /metadata/workitems (every item
+by id and title: additions, retitles, deletions), then /recent/comments (comments, and
+the space's key). Statuses and labels are fetched on a first sync, every
+LAYOUT_MAX_AGE seconds, or when an item names a status we do not know. A gap in the
+feed (a full page, all newer than the newest entry seen last time) flags every other
+item for a re-check by number, which the backfill does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kiteboard.store.convert import changed_at, comment_record
+from kiteboard.store.event_hub import EventHub
+from kiteboard.store.events import BoardLayoutChanged
+from kiteboard.store.keys import KeyBook
+from kiteboard.store.records import SpaceSync
+from kiteboard.store.rows import SpaceRow
+from kiteboard.store.sync_apply import SyncApply
+from kiteboard.store.sync_status import SyncStatusTracker
+
+if TYPE_CHECKING:
+    from kiteboard.store.db import Store
+    from kiteboard.store.sync import SyncReport
+
+log = logging.getLogger(__name__)
+
+FEED_COUNT = 50  # the API's maximum for /recent/*
+LAYOUT_MAX_AGE = 600.0  # seconds between statuses/labels fetches in refreshes
+
+
+class FeedRefresh:
+    def __init__(
+        self,
+        *,
+        client: Any,
+        store: Store,
+        events: EventHub,
+        statuses: SyncStatusTracker,
+        apply: SyncApply,
+        keys: KeyBook,
+        clock: Callable[[], float],
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._events = events
+        self._statuses = statuses
+        self._apply = apply
+        self._keys = keys
+        self._clock = clock
+
+    async def run(self, space: SpaceRow, report: SyncReport, *, force_layout: bool) -> None:
+        """Refresh the space (its layout too when ``force_layout``), announce what
+        changed."""
+        space_id = space.id
+        store = self._store
+        state = store.sync_state(space_id)
+        if state.last_synced_at is None or self._statuses.status(space_id).state == "never":
+            self._statuses.update(space_id, "syncing", message="Loading the board…")
+        layout_fetched = False
+        age = self._clock() - (state.layout_synced_at or float("-inf"))
+        if force_layout or age > LAYOUT_MAX_AGE:
+            await self._sync_layout(space_id, state)
+            layout_fetched = True
+        feed = await self._client.recent_work_items(space_id, FEED_COUNT)
+        titles = await self._client.work_item_titles(space_id)
+        comments = await self._client.recent_comments(space_id, FEED_COUNT)
+        with store.transaction():
+            self._apply_feed(space_id, state, feed, report)
+            self._apply_titles(space_id, titles, feed, report)
+            self._apply_comments(space_id, state, comments, report)
+            state.last_synced_at = self._clock()
+            store.save_sync_state(state)
+            self._keys.learn(space, comments)
+        known = {status.id for status in store.statuses(space_id)}
+        if not layout_fetched and any(
+            item.status is not None and item.status.id not in known for item in feed
+        ):
+            await self._sync_layout(space_id, store.sync_state(space_id))
+        report.key = self._keys.key(space_id)
+        self._events.flush(space_id)
+        if self._statuses.status(space_id).state == "offline":  # the server answers again
+            self._statuses.update(space_id, "synced", offline_since=None, message=None)
+
+    async def _sync_layout(self, space_id: str, state: SpaceSync) -> None:
+        statuses = await self._client.statuses(space_id)
+        labels = await self._client.labels(space_id)
+        store = self._store
+        with store.transaction():
+            changed = store.save_statuses(space_id, [(s.id, s.label) for s in statuses])
+            changed = store.save_labels(space_id, [(s.id, s.label) for s in labels]) or changed
+            state.layout_synced_at = self._clock()
+            store.save_sync_state(state)
+        if changed:
+            self._events.emit(BoardLayoutChanged(space_id))
+
+    def _apply_feed(
+        self, space_id: str, state: SpaceSync, feed: list[Any], report: SyncReport
+    ) -> None:
+        stamps = [stamp for item in feed if (stamp := changed_at(item))]
+        high_water = state.feed_high_water
+        if high_water and len(feed) >= FEED_COUNT and stamps and min(stamps) > high_water:
+            # More than 50 changes since the last look: any item not in this feed may
+            # have changed unseen. Flag them for a re-check by number (the backfill).
+            flagged = self._store.mark_recheck(space_id, min(stamps))
+            log.info("feed gap in %s: %d items to re-check", space_id, flagged)
+            report.gap = True
+        for item in feed:
+            self._apply.write_item(item, space_id, report)
+        if stamps:
+            state.feed_high_water = max(high_water or "", max(stamps))
+
+    def _apply_titles(
+        self, space_id: str, titles: list[Any], feed: list[Any], report: SyncReport
+    ) -> None:
+        # An empty listing while the feed shows items is a server hiccup, not the whole
+        # board deleted: add and retitle from it, but remove nothing.
+        removals = bool(titles) or not feed
+        diff = self._store.save_titles(
+            space_id, [(entry.id, entry.label) for entry in titles], removals=removals
+        )
+        for item_id in diff.added:
+            self._events.note(space_id, "added", item_id)
+        for item_id in diff.changed:
+            self._events.note(space_id, "changed", item_id)
+        for item_id in diff.removed:
+            self._events.note(space_id, "removed", item_id)
+        for item_id, old_space in diff.moved_away.items():
+            self._events.note(old_space, "removed", item_id)
+        report.added += len(diff.added)
+        report.changed += len(diff.changed)
+        report.removed += len(diff.removed)
+
+    def _apply_comments(
+        self, space_id: str, state: SpaceSync, comments: list[Any], report: SyncReport
+    ) -> None:
+        records = [r for c in comments if (r := comment_record(c, space_id)) is not None]
+        changed = self._store.add_comments(records)
+        item_ids = set().union(*changed.values()) if changed else set()
+        if item_ids:
+            self._events.note_comments(space_id, item_ids)
+            report.comments += len(item_ids)
+        stamps = [r.updated_at for r in records if r.updated_at]
+        first_look = state.comments_high_water is None and state.comments_since is None
+        if len(comments) < FEED_COUNT:
+            if first_look:
+                state.comments_complete = True  # fewer than 50 ever: we hold them all
+        elif stamps and (first_look or min(stamps) > (state.comments_high_water or "")):
+            # A full page, all newer than what we saw: older ones may be missing.
+            state.comments_complete = False
+            state.comments_since = min(stamps)
+        if stamps:
+            state.comments_high_water = max(state.comments_high_water or "", max(stamps))
