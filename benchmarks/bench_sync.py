@@ -94,7 +94,7 @@ t0 = time.perf_counter()
 from kiteboard.store.db import Store
 t1 = time.perf_counter()
 store = Store.open(sys.argv[1])
-cards = store.cards(sys.argv[2])
+cards = store.read.cards(sys.argv[2])
 t2 = time.perf_counter()
 assert len(cards) == int(sys.argv[3])
 print(f"{(t1 - t0) * 1000:.1f} {(t2 - t1) * 1000:.1f}")
@@ -110,7 +110,7 @@ def warm_load(items: int, folder: Path) -> None:
     for _ in range(7):
         start = time.perf_counter()
         store = Store.open(path)
-        cards = store.cards(space)
+        cards = store.read.cards(space)
         times.append((time.perf_counter() - start) * 1000)
         store.close()
     assert len(cards) == items, len(cards)

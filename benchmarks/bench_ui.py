@@ -280,7 +280,7 @@ async def _cursor_latency(items: int | None, moves: int, span: int) -> float:
                 app.post_message(events.Key(direction, direction))
                 await asyncio.wait_for(written.wait(), 2)
                 times.append(time.perf_counter() - start)
-            assert len(app.screen.model) == store.counts(app.screen.space.id)[1]
+            assert len(app.screen.model) == store.read.counts(app.screen.space.id)[1]
         store.close()
     return statistics.median(times)
 

@@ -181,10 +181,10 @@ class KiteboardApp(SettingsActions, App[int]):
     def _show_from_store(self) -> None:
         """Paint what the store already knows: the board, the picker, or 'connecting'."""
         store = self.session.open_store()
-        spaces = store.spaces() if store else []
+        spaces = store.read.spaces() if store else []
         wanted = self._wanted_space
         if wanted is None and store is not None:
-            wanted = store.get_value(LAST_SPACE_KEY)
+            wanted = store.local.get_value(LAST_SPACE_KEY)
         space = find_space(spaces, wanted)
         if space is not None:
             self.open_board(space)
@@ -222,12 +222,12 @@ class KiteboardApp(SettingsActions, App[int]):
         store, engine, wanted = self.session.store, self.session.engine, self._wanted_space
         if not wanted or store is None or engine is None or self.current_space is not None:
             return
-        if find_space(store.spaces(), wanted) is not None:
+        if find_space(store.read.spaces(), wanted) is not None:
             return
-        for space in store.spaces():
+        for space in store.read.spaces():
             if space.key is None:
                 await engine.refresh(space.id)
-                if find_space(store.spaces(), wanted) is not None:
+                if find_space(store.read.spaces(), wanted) is not None:
                     return
 
     @work(exclusive=True, group="sync", exit_on_error=False)
@@ -337,14 +337,14 @@ class KiteboardApp(SettingsActions, App[int]):
 
     def _remember_space(self, space_id: str) -> None:
         store = self.session.store
-        if store is not None and store.get_value(LAST_SPACE_KEY) != space_id:
-            store.set_value(LAST_SPACE_KEY, space_id)
+        if store is not None and store.local.get_value(LAST_SPACE_KEY) != space_id:
+            store.local.set_value(LAST_SPACE_KEY, space_id)
 
     def open_picker(self, *, can_cancel: bool) -> None:
         from kiteboard.ui.screens.space_picker import SpacePickerScreen
 
         store = self.session.store
-        spaces = store.spaces() if store else []
+        spaces = store.read.spaces() if store else []
         current = self.current_space.id if self.current_space else None
         self.push_screen(
             SpacePickerScreen(
@@ -355,12 +355,12 @@ class KiteboardApp(SettingsActions, App[int]):
 
     def _stored_spaces(self) -> list[SpaceRow]:
         store = self.session.store
-        return store.spaces() if store else []
+        return store.read.spaces() if store else []
 
     def _space_chosen(self, space_id: str | None) -> None:
         if space_id is None or self.session.store is None:
             return
-        space = self.session.store.space(space_id)
+        space = self.session.store.read.space(space_id)
         if space is None:
             return
         if self.current_space is not None and space.id == self.current_space.id:
@@ -371,7 +371,7 @@ class KiteboardApp(SettingsActions, App[int]):
         if action == "switch_space":
             # Nothing to switch to before the first run is done or spaces are known.
             store = self.session.store
-            return self.current_space is not None or bool(store and store.spaces())
+            return self.current_space is not None or bool(store and store.read.spaces())
         return True
 
     def action_switch_space(self) -> None:
@@ -414,7 +414,7 @@ class KiteboardApp(SettingsActions, App[int]):
         self._token_refused = False
         session.subscribe(self._deliver_store_event)
         await old.aclose()
-        if session.store is not None and not session.store.spaces():
+        if session.store is not None and not session.store.read.spaces():
             self.open_picker(can_cancel=False)  # an organization without spaces
         else:
             self._show_from_store()

@@ -83,7 +83,7 @@ def expected_board(state: EmulatorState, sid: str) -> dict[str, tuple[int, str, 
 
 
 def stored_board(store: Store, sid: str) -> dict[str, tuple[int | None, str, str | None]]:
-    return {card.id: (card.number, card.title, card.status_id) for card in store.cards(sid)}
+    return {card.id: (card.number, card.title, card.status_id) for card in store.read.cards(sid)}
 
 
 class VirtualTime:

@@ -206,7 +206,7 @@ async def test_shift_l_moves_the_card_at_once_and_the_server_confirms(
         kitemaker.transport.hold.set()
         await settle(app, pilot)
         assert card.title in column_titles(app, statuses[1].id)
-        assert store.card(card.id).status_id == statuses[1].id
+        assert store.read.card(card.id).status_id == statuses[1].id
     assert kitemaker.state.items[card.id].status_id == statuses[1].id
 
 

@@ -176,10 +176,10 @@ def test_a_sync_killed_mid_backfill_leaves_a_consistent_store_that_resumes(monke
         first_run = emulator.stats.count("GET", "/workitem")
 
         store = Store.open(path)
-        assert store.notice is None and store.integrity_ok()
-        loaded, total = store.counts(platform)
+        assert store.notice is None and store.read.integrity_ok()
+        loaded, total = store.read.counts(platform)
         assert 120 <= loaded < total == 400
-        assert all(store.item(card.id) is not None for card in store.cards(platform))
+        assert all(store.read.item(card.id) is not None for card in store.read.cards(platform))
         store.close()
 
         code, out = sync(monkeypatch, "--base-url", base_url, "--space", "Platform")

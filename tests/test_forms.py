@@ -32,7 +32,7 @@ async def world(tmp_path) -> World:
 
 
 def new_item_app(world: World, status_index: int = 1) -> FormsApp:
-    status_id = world.store.statuses(world.space_id)[status_index].id
+    status_id = world.store.read.statuses(world.space_id)[status_index].id
 
     def make() -> WorkItemForm:
         return WorkItemForm(world.store, world.writer, space_id=world.space_id, status_id=status_id)
@@ -57,7 +57,7 @@ async def type_text(pilot, text: str) -> None:
 
 async def test_new_item_is_created_with_what_was_typed_and_picked(world: World) -> None:
     app = new_item_app(world, status_index=1)
-    todo = world.store.statuses(world.space_id)[1]
+    todo = world.store.read.statuses(world.space_id)[1]
     async with app.run_test(size=SIZE) as pilot:
         form = app.screen
         assert isinstance(form, WorkItemForm)
@@ -82,8 +82,8 @@ async def test_new_item_is_created_with_what_was_typed_and_picked(world: World) 
     assert item.description == "Takes 3 s"
     assert [world.state.labels[x].name for x in item.label_ids] == ["performance"]
     assert world.state.column(todo.id)[-1].id == item.id
-    assert world.store.card(item.id) is not None
-    assert world.store.load_draft(f"new:{world.space_id}") is None
+    assert world.store.read.card(item.id) is not None
+    assert world.store.local.load_draft(f"new:{world.space_id}") is None
 
 
 async def test_a_title_is_required_before_anything_is_sent(world: World) -> None:
@@ -172,7 +172,9 @@ async def test_a_network_failure_keeps_the_form(world: World) -> None:
         assert isinstance(app.screen, WorkItemForm)
         assert "Could not reach Kitemaker" in message(app)
     assert titled(world, "Offline idea") == []
-    assert world.store.load_draft(f"new:{world.space_id}")["fields"]["title"] == "Offline idea"
+    assert (
+        world.store.local.load_draft(f"new:{world.space_id}")["fields"]["title"] == "Offline idea"
+    )
 
 
 async def test_a_rejected_token_says_how_to_fix_it(tmp_path) -> None:
@@ -267,7 +269,7 @@ async def test_esc_asks_first_and_can_keep_or_discard_the_draft(world: World) ->
         await pilot.press("escape", "k")  # keep as a draft
         await pilot.pause()
         assert app.results == [None]
-        assert world.store.load_draft(key)["fields"]["title"] == "Half a thought"
+        assert world.store.local.load_draft(key)["fields"]["title"] == "Half a thought"
 
         app.open_form()
         await pilot.pause()
@@ -275,11 +277,11 @@ async def test_esc_asks_first_and_can_keep_or_discard_the_draft(world: World) ->
         assert "Draft restored." in message(app)
         await pilot.press("escape", "d")  # discard
         await pilot.pause()
-    assert world.store.load_draft(key) is None
+    assert world.store.local.load_draft(key) is None
 
 
 async def test_a_draft_survives_closing_the_app_and_comes_back(world: World, tmp_path) -> None:
-    statuses = world.store.statuses(world.space_id)
+    statuses = world.store.read.statuses(world.space_id)
     app = new_item_app(world, status_index=0)
     async with app.run_test(size=SIZE) as pilot:
         form = app.screen
@@ -308,7 +310,7 @@ async def test_a_draft_survives_closing_the_app_and_comes_back(world: World, tmp
         await again.workers.wait_for_complete()
         await pilot.pause()
     assert len(titled(world, "Written before the train")) == 1
-    assert store.load_draft(f"new:{world.space_id}") is None
+    assert store.local.load_draft(f"new:{world.space_id}") is None
 
 
 class FakeTimer:
@@ -336,14 +338,14 @@ async def test_typing_writes_the_draft_after_a_pause(world: World, monkeypatch) 
         # One pending write after the last key; each key restarted the wait.
         assert [t.stopped for _, t in timers] == [True] * 4 + [False]
         assert all(delay > 0 for delay, _ in timers)
-        assert world.store.load_draft(key) is None
+        assert world.store.local.load_draft(key) is None
         timers[-1][1].callback()  # the quiet moment has come
-        assert world.store.load_draft(key)["fields"]["title"] == "Quick"
+        assert world.store.local.load_draft(key)["fields"]["title"] == "Quick"
 
         form.query_one("#title", Input).value = ""  # nothing typed any more
         await pilot.pause()
         timers[-1][1].callback()
-        assert world.store.load_draft(key) is None
+        assert world.store.local.load_draft(key) is None
 
 
 # -- edit ---------------------------------------------------------------------------------
@@ -356,7 +358,7 @@ def edit_app(world: World, item_id: str, store: Store | None = None) -> FormsApp
 
 
 def an_item(world: World) -> Any:
-    card = next(c for c in world.store.cards(world.space_id) if c.loaded)
+    card = next(c for c in world.store.read.cards(world.space_id) if c.loaded)
     return world.state.items[card.id]
 
 
@@ -378,7 +380,7 @@ async def test_edit_is_filled_in_and_sends_only_the_changed_fields(world: World)
     (body,) = world.transport.bodies("PUT", "/workitem")
     assert set(body) == {"id", "title", "effort"}
     assert item.title == "A clearer title" and item.description == description
-    assert world.store.card(item.id).title == "A clearer title"
+    assert world.store.read.card(item.id).title == "A clearer title"
     assert app.results == [item.id]
 
 
@@ -432,7 +434,7 @@ async def test_editing_an_item_deleted_in_kitemaker_says_so_and_keeps_the_text(
         await pilot.pause()
         assert app.screen is form and "no longer exists" in message(app)
         assert form.query_one("#title", Input).value == "Too late"
-        assert world.store.card(item.id) is None  # gone from the board
+        assert world.store.read.card(item.id) is None  # gone from the board
         await pilot.press("ctrl+s")  # sending again cannot help: not sent
         await pilot.pause()
     assert len(world.transport.bodies("PUT", "/workitem")) == 1
@@ -456,8 +458,8 @@ async def test_a_comment_is_sent_and_lands_in_the_store(world: World) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert [c.body for c in world.state.comments_of(item.id)][-1] == "LGTM\n- ship it"
-    assert world.store.comments(item.id)[-1].body == "LGTM\n- ship it"
-    assert world.store.load_draft(f"comment:{item.id}") is None
+    assert world.store.read.comments(item.id)[-1].body == "LGTM\n- ship it"
+    assert world.store.local.load_draft(f"comment:{item.id}") is None
 
 
 async def test_a_dropped_answer_to_a_comment_makes_one_comment(world: World) -> None:
@@ -544,7 +546,7 @@ async def test_an_unconfirmed_create_is_checked_again_after_a_restart(world: Wor
     world.store.close()
     store = Store.open(path)
     writer = ItemWriter(world.client, store, None)
-    status_id = store.statuses(world.space_id)[1].id
+    status_id = store.read.statuses(world.space_id)[1].id
     again = FormsApp(
         lambda: WorkItemForm(store, writer, space_id=world.space_id, status_id=status_id)
     )
@@ -562,7 +564,7 @@ async def test_a_send_cut_short_by_quitting_is_looked_for_before_sending_again(
     world: World,
 ) -> None:
     world.transport.hold = asyncio.Event()  # the answer never comes before the quit
-    status_id = world.store.statuses(world.space_id)[1].id
+    status_id = world.store.read.statuses(world.space_id)[1].id
     app = new_item_app(world)
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, "Sent while quitting")

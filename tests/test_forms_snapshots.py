@@ -40,10 +40,12 @@ class Setup:
             DEMO_BASE_URL, "demo", transport=transport, sleep=_no_sleep, retry=FAST_RETRY
         )
         self.writer = ItemWriter(client, store, None)
-        space = next(s for s in store.spaces() if s.key == "KB")
+        space = next(s for s in store.read.spaces() if s.key == "KB")
         self.space_id = space.id
-        self.statuses = store.statuses(space.id)
-        cards = sorted((c for c in store.cards(space.id) if c.loaded), key=lambda c: c.number or 0)
+        self.statuses = store.read.statuses(space.id)
+        cards = sorted(
+            (c for c in store.read.cards(space.id) if c.loaded), key=lambda c: c.number or 0
+        )
         self.item_id = cards[3].id
 
     def app(self, make: Callable[[], Screen[Any]]) -> FormsApp:
@@ -106,7 +108,7 @@ def test_new_item_filled(snap_compare, setup: Setup) -> None:
         await pilot.press(*"Export", "space", *"board", "space", *"as", "space", *"CSV")
         form.query_one("#effort", Select).value = "medium"
         form.query_one("#impact", Select).value = "large"
-        labels = {label.name: label.id for label in setup.store.labels(setup.space_id)}
+        labels = {label.name: label.id for label in setup.store.read.labels(setup.space_id)}
         form.query_one(LabelPicker).set_selected([labels["feature"], labels["ux"]])
         form.query_one(
             "#description", TextArea
@@ -164,7 +166,9 @@ def test_edit_item_restored_draft(snap_compare, setup: Setup) -> None:
     base = item_fields(setup.store, setup.item_id)
     assert base is not None
     edited = {**base.to_dict(), "title": "A title I was still thinking about"}
-    setup.store.save_draft(f"edit:{setup.item_id}", {"base": base.to_dict(), "fields": edited})
+    setup.store.local.save_draft(
+        f"edit:{setup.item_id}", {"base": base.to_dict(), "fields": edited}
+    )
 
     async def run(pilot) -> None:
         still(pilot)

@@ -27,12 +27,12 @@ async def test_writing_waits_for_the_connection_then_one_writer_serves_every_scr
         assert writer is not None
         assert session.writer() is writer
 
-        space = store.spaces()[0]
-        card = store.cards(space.id)[0]
-        other = next(s.id for s in store.statuses(space.id) if s.id != card.status_id)
+        space = store.read.spaces()[0]
+        card = store.read.cards(space.id)[0]
+        other = next(s.id for s in store.read.statuses(space.id) if s.id != card.status_id)
         result = await writer.move_item(card.id, other)
         assert isinstance(result, Saved)
-        assert store.card(card.id).status_id == other
+        assert store.read.card(card.id).status_id == other
     finally:
         await session.aclose()
     assert session.writer() is None  # closed: nothing is written through a closed client
@@ -44,7 +44,7 @@ from kiteboard.session.demo_world import demo_session
 from kiteboard.session.profiles import live_session
 import kiteboard.app, kiteboard.ui.screens.board, kiteboard.ui.screens.connecting
 store = demo_session().open_store()
-assert store.spaces(), "the demo world paints from its store"
+assert store.read.spaces(), "the demo world paints from its store"
 print(sorted(m for m in ("httpx", "pydantic", "kiteboard.api.client") if m in sys.modules))
 """
 

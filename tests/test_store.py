@@ -40,76 +40,83 @@ def item(
 
 def open_board(tmp_path) -> Store:
     store = Store.open(tmp_path / "store.sqlite3")
-    store.save_spaces([(SPACE, "Platform"), ("5000000000000002", "Design")])
-    store.save_statuses(SPACE, [("s1", "Todo"), ("s2", "Doing"), ("s3", "Done")])
-    store.save_labels(SPACE, [("l1", "bug"), ("l2", "ui")])
+    store.write.save_spaces([(SPACE, "Platform"), ("5000000000000002", "Design")])
+    store.write.save_statuses(SPACE, [("s1", "Todo"), ("s2", "Doing"), ("s3", "Done")])
+    store.write.save_labels(SPACE, [("l1", "bug"), ("l2", "ui")])
     return store
 
 
 def test_a_new_store_is_empty_and_has_no_notice(tmp_path):
     store = Store.open(tmp_path / "nested" / "store.sqlite3")
     assert store.notice is None
-    assert store.spaces() == [] and store.cards(SPACE) == [] and store.organization() is None
-    assert store.sync_status(SPACE).state == "never"
+    assert (
+        store.read.spaces() == []
+        and store.read.cards(SPACE) == []
+        and store.read.organization() is None
+    )
+    assert store.read.sync_status(SPACE).state == "never"
 
 
 def test_board_reads_spaces_columns_labels_and_cards(tmp_path):
     store = open_board(tmp_path)
-    assert [s.name for s in store.spaces()] == ["Platform", "Design"]
-    assert [(s.name, s.position) for s in store.statuses(SPACE)] == [
+    assert [s.name for s in store.read.spaces()] == ["Platform", "Design"]
+    assert [(s.name, s.position) for s in store.read.statuses(SPACE)] == [
         ("Todo", 0),
         ("Doing", 1),
         ("Done", 2),
     ]
-    assert store.upsert_item(item("i1", 1)) == ("added", None)
-    assert store.upsert_item(item("i2", 2, status="s2")) == ("added", None)
-    cards = sorted(store.cards(SPACE), key=lambda card: -card.number)
+    assert store.write.upsert_item(item("i1", 1)) == ("added", None)
+    assert store.write.upsert_item(item("i2", 2, status="s2")) == ("added", None)
+    cards = sorted(store.read.cards(SPACE), key=lambda card: -card.number)
     assert [(c.number, c.status_id, c.loaded) for c in cards] == [(2, "s2", True), (1, "s1", True)]
     assert cards[0].label_ids == ("l1",) and cards[0].effort == "Large"
     assert cards[0].updated_at is not None and cards[0].updated_at.year == 2024
     # The label's color came with the item: /metadata/labels has none.
-    assert {label.id: label.color for label in store.labels(SPACE)} == {"l1": "e91e63", "l2": None}
+    assert {label.id: label.color for label in store.read.labels(SPACE)} == {
+        "l1": "e91e63",
+        "l2": None,
+    }
 
 
 def test_items_known_only_by_title_are_kept_as_loading(tmp_path):
     store = open_board(tmp_path)
-    store.upsert_item(item("i1", 1))
-    diff = store.save_titles(SPACE, [("i1", "Item 1"), ("i9", "Not loaded yet")])
+    store.write.upsert_item(item("i1", 1))
+    diff = store.write.save_titles(SPACE, [("i1", "Item 1"), ("i9", "Not loaded yet")])
     assert diff.added == {"i9"} and not diff.changed and not diff.removed
-    stub = store.card("i9")
+    stub = store.read.card("i9")
     assert stub is not None and not stub.loaded and stub.number is None
     assert stub.title == "Not loaded yet"
-    assert store.counts(SPACE) == (1, 2)
-    assert store.stub_ids(SPACE) == {"i9"}
+    assert store.read.counts(SPACE) == (1, 2)
+    assert store.read.stub_ids(SPACE) == {"i9"}
     # Loading it later is a change, not an addition.
-    assert store.upsert_item(item("i9", 9)) == ("changed", None)
-    assert store.counts(SPACE) == (2, 2)
+    assert store.write.upsert_item(item("i9", 9)) == ("changed", None)
+    assert store.read.counts(SPACE) == (2, 2)
 
 
 def test_titles_listing_retitles_and_removes(tmp_path):
     store = open_board(tmp_path)
-    store.upsert_item(item("i1", 1))
-    store.upsert_item(item("i2", 2))
-    diff = store.save_titles(SPACE, [("i1", "Renamed")])
+    store.write.upsert_item(item("i1", 1))
+    store.write.upsert_item(item("i2", 2))
+    diff = store.write.save_titles(SPACE, [("i1", "Renamed")])
     assert diff.changed == {"i1"} and diff.removed == {"i2"}
-    assert store.card("i1").title == "Renamed"
-    assert store.card("i2") is None and store.item("i2") is None
+    assert store.read.card("i1").title == "Renamed"
+    assert store.read.card("i2") is None and store.read.item("i2") is None
 
 
 def test_an_older_version_never_overwrites_a_newer_one(tmp_path):
     store = open_board(tmp_path)
-    store.upsert_item(item("i1", 1, title="New", updated="2024-02-01"))
-    assert store.upsert_item(item("i1", 1, title="Old", updated="2024-01-01")) == (None, None)
-    assert store.card("i1").title == "New"
+    store.write.upsert_item(item("i1", 1, title="New", updated="2024-02-01"))
+    assert store.write.upsert_item(item("i1", 1, title="Old", updated="2024-01-01")) == (None, None)
+    assert store.read.card("i1").title == "New"
     # The same version again is no change either: nothing to announce.
-    assert store.upsert_item(item("i1", 1, title="New", updated="2024-02-01")) == (None, None)
+    assert store.write.upsert_item(item("i1", 1, title="New", updated="2024-02-01")) == (None, None)
 
 
 def test_item_detail_has_names_and_labels(tmp_path):
     store = open_board(tmp_path)
-    store.set_space_key(SPACE, "PLAT", "comments")
-    store.upsert_item(item("i1", 1))
-    detail = store.item("i1")
+    store.write.set_space_key(SPACE, "PLAT", "comments")
+    store.write.upsert_item(item("i1", 1))
+    detail = store.read.item("i1")
     assert detail.description == "About 1"
     assert (detail.actor_name, detail.actor_type) == ("@Ole", "user")
     assert (detail.status_name, detail.space_name, detail.space_key) == ("Todo", "Platform", "PLAT")
@@ -123,32 +130,35 @@ def test_comments_are_kept_oldest_first_and_announced_once(tmp_path):
         when = f"2024-01-0{stamp}T00:00:00.000+00:00"
         return CommentRecord(ident, "i1", SPACE, body, "@Ole", "user", None, False, when, when)
 
-    assert store.add_comments([comment("c2", "2"), comment("c1", "1")]) == {SPACE: {"i1"}}
-    assert store.add_comments([comment("c2", "2"), comment("c1", "1")]) == {}
-    assert [c.id for c in store.comments("i1")] == ["c1", "c2"]
-    assert store.add_comments([comment("c2", "2", body="edited")]) == {SPACE: {"i1"}}
-    assert store.comments("i1")[1].body == "edited"
+    assert store.write.add_comments([comment("c2", "2"), comment("c1", "1")]) == {SPACE: {"i1"}}
+    assert store.write.add_comments([comment("c2", "2"), comment("c1", "1")]) == {}
+    assert [c.id for c in store.read.comments("i1")] == ["c1", "c2"]
+    assert store.write.add_comments([comment("c2", "2", body="edited")]) == {SPACE: {"i1"}}
+    assert store.read.comments("i1")[1].body == "edited"
 
 
 def test_comments_followed_since(tmp_path):
     store = open_board(tmp_path)
-    store.save_sync_state(SpaceSync(SPACE, comments_since="2024-03-01T00:00:00.000+00:00"))
-    assert store.comments_followed_since(SPACE).month == 3
-    store.save_sync_state(SpaceSync(SPACE, comments_complete=True))
-    assert store.comments_followed_since(SPACE) is None
+    store.write.save_sync_state(SpaceSync(SPACE, comments_since="2024-03-01T00:00:00.000+00:00"))
+    assert store.read.comments_followed_since(SPACE).month == 3
+    store.write.save_sync_state(SpaceSync(SPACE, comments_complete=True))
+    assert store.read.comments_followed_since(SPACE) is None
 
 
 def test_values_and_drafts(tmp_path):
     store = open_board(tmp_path)
-    store.set_value("last_space", SPACE)
-    store.save_draft("new-item:" + SPACE, {"title": "Half typed", "labels": ["l1"]})
+    store.local.set_value("last_space", SPACE)
+    store.local.save_draft("new-item:" + SPACE, {"title": "Half typed", "labels": ["l1"]})
     store.close()
     store = Store.open(tmp_path / "store.sqlite3")
-    assert store.get_value("last_space") == SPACE
-    assert store.load_draft("new-item:" + SPACE) == {"title": "Half typed", "labels": ["l1"]}
-    store.clear_draft("new-item:" + SPACE)
-    store.set_value("last_space", None)
-    assert store.load_draft("new-item:" + SPACE) is None and store.get_value("last_space") is None
+    assert store.local.get_value("last_space") == SPACE
+    assert store.local.load_draft("new-item:" + SPACE) == {"title": "Half typed", "labels": ["l1"]}
+    store.local.clear_draft("new-item:" + SPACE)
+    store.local.set_value("last_space", None)
+    assert (
+        store.local.load_draft("new-item:" + SPACE) is None
+        and store.local.get_value("last_space") is None
+    )
 
 
 def test_a_damaged_file_is_rebuilt_with_a_notice(tmp_path):
@@ -157,8 +167,8 @@ def test_a_damaged_file_is_rebuilt_with_a_notice(tmp_path):
     store = Store.open(path)
     assert store.notice and store.notice.startswith("The local cache was rebuilt")
     assert "damaged" in store.notice
-    store.save_spaces([(SPACE, "Platform")])
-    assert [s.name for s in store.spaces()] == ["Platform"]
+    store.write.save_spaces([(SPACE, "Platform")])
+    assert [s.name for s in store.read.spaces()] == ["Platform"]
     assert (tmp_path / "store.sqlite3.damaged").exists()
     store.close()
     assert Store.open(path).notice is None  # fine from now on
@@ -168,8 +178,8 @@ def test_a_file_damaged_inside_is_rebuilt(tmp_path):
     path = tmp_path / "store.sqlite3"
     store = open_board(tmp_path)
     for n in range(1, 400):
-        store.upsert_item(item(f"i{n}", n, title="x" * 200))
-    store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.write.upsert_item(item(f"i{n}", n, title="x" * 200))
+    store._db.row("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     data = bytearray(path.read_bytes())
     for offset in range(4096 * 3, len(data) - 4096, 4096):
@@ -177,7 +187,7 @@ def test_a_file_damaged_inside_is_rebuilt(tmp_path):
     path.write_bytes(bytes(data))
     store = Store.open(path)
     assert store.notice and "damaged" in store.notice
-    assert store.cards(SPACE) == []
+    assert store.read.cards(SPACE) == []
 
 
 def test_a_file_of_another_version_is_rebuilt_with_a_notice(tmp_path):
@@ -189,7 +199,7 @@ def test_a_file_of_another_version_is_rebuilt_with_a_notice(tmp_path):
     conn.close()
     store = Store.open(path)
     assert store.notice and "another version" in store.notice
-    assert store.cards(SPACE) == []
+    assert store.read.cards(SPACE) == []
     store.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -199,11 +209,11 @@ def test_a_write_interrupted_by_an_error_leaves_nothing_behind(tmp_path):
     store = open_board(tmp_path)
     try:
         with store.transaction():
-            store.upsert_item(item("i1", 1))
+            store.write.upsert_item(item("i1", 1))
             raise RuntimeError("killed")
     except RuntimeError:
         pass
-    assert store.card("i1") is None and store.sync_state(SPACE).max_number == 0
+    assert store.read.card("i1") is None and store.read.sync_state(SPACE).max_number == 0
 
 
 WRITER = textwrap.dedent(
@@ -215,9 +225,9 @@ WRITER = textwrap.dedent(
     prefix = sys.argv[2]
     for n in range(200):
         body = json.dumps({"n": n})
-        store.upsert_item(ItemRecord(f"{prefix}{n}", "S", n, "t", None, (), None, None,
+        store.write.upsert_item(ItemRecord(f"{prefix}{n}", "S", n, "t", None, (), None, None,
                                      None, None, body))
-        store.cards("S")
+        store.read.cards("S")
     store.close()
     """
 )
@@ -231,14 +241,14 @@ def test_two_processes_writing_one_store_do_not_corrupt_it(tmp_path):
     ]
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     store = Store.open(path)
-    assert store.notice is None and store.integrity_ok()
-    assert len(store.cards("S")) == 400
+    assert store.notice is None and store.read.integrity_ok()
+    assert len(store.read.cards("S")) == 400
 
 
 def test_a_file_of_the_previous_version_is_migrated_in_place(tmp_path):
     """Version 1 lacked the column index: the file gains it and keeps what it holds."""
     store = open_board(tmp_path)
-    store.upsert_item(item("i1", 1))
+    store.write.upsert_item(item("i1", 1))
     store.close()
     path = tmp_path / "store.sqlite3"
     with sqlite3.connect(path) as conn:
@@ -246,7 +256,7 @@ def test_a_file_of_the_previous_version_is_migrated_in_place(tmp_path):
         conn.execute("PRAGMA user_version = 1")
     store = Store.open(path)
     assert store.notice is None
-    assert [card.id for card in store.cards(SPACE)] == ["i1"]
+    assert [card.id for card in store.read.cards(SPACE)] == ["i1"]
     store.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -257,10 +267,10 @@ def test_a_file_of_the_previous_version_is_migrated_in_place(tmp_path):
 def test_board_preview_holds_each_columns_first_cards_and_every_count(tmp_path):
     store = open_board(tmp_path)
     for n in range(1, 31):
-        store.upsert_item(item(f"i{n}", n, status="s1" if n % 3 else "s2"))
+        store.write.upsert_item(item(f"i{n}", n, status="s1" if n % 3 else "s2"))
     titles = [(f"i{n}", f"Item {n}") for n in range(1, 31)]
-    store.save_titles(SPACE, [*titles, ("stub1", "Being loaded"), ("stub2", "Also")])
-    cards, groups = store.board_preview(SPACE, 4)
+    store.write.save_titles(SPACE, [*titles, ("stub1", "Being loaded"), ("stub2", "Also")])
+    cards, groups = store.read.board_preview(SPACE, 4)
     todo = [c.number for c in cards if c.status_id == "s1"]
     done = [c.number for c in cards if c.status_id == "s2"]
     assert todo == [29, 28, 26, 25]  # newest first, as the board orders them

@@ -54,12 +54,12 @@ async def test_first_sync_makes_a_500_item_board_complete(big_state, tmp_path):
     report = await engine.sync_space(platform)
 
     assert stored_board(engine.store, platform) == expected_board(state, platform)
-    assert all(card.loaded for card in engine.store.cards(platform))
+    assert all(card.loaded for card in engine.store.read.cards(platform))
     # Far older than the 50 of the change feed: the very first item, with its column.
     first = state.item_by_number(platform, 1)
-    assert engine.store.card(first.id).status_id == first.status_id
-    assert [s.id for s in engine.store.statuses(platform)] == state.spaces[platform].status_ids
-    assert engine.store.space(platform).key == "PLAT"
+    assert engine.store.read.card(first.id).status_id == first.status_id
+    assert [s.id for s in engine.store.read.statuses(platform)] == state.spaces[platform].status_ids
+    assert engine.store.read.space(platform).key == "PLAT"
     # Nothing fetched twice; the feed's 50 were not fetched again.
     assert max(counting.numbers.values()) == 1 and len(counting.numbers) == 450
     assert (report.loaded, report.total) == (500, 500)
@@ -86,7 +86,7 @@ async def test_backfill_goes_newest_first_and_stops_when_every_title_is_loaded(
     # Numbers 1-3 hold deleted items only: never asked, the board was complete before.
     assert min(asked) >= 4
     assert stored_board(engine.store, platform) == expected_board(state, platform)
-    assert engine.store.missing_numbers(platform) == {70}
+    assert engine.store.read.missing_numbers(platform) == {70}
 
 
 async def test_an_interrupted_backfill_resumes_without_fetching_again(state, emulator, tmp_path):
@@ -104,7 +104,7 @@ async def test_an_interrupted_backfill_resumes_without_fetching_again(state, emu
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    loaded_at_cancel, total = engine.store.counts(platform)
+    loaded_at_cancel, total = engine.store.read.counts(platform)
     assert 100 <= loaded_at_cancel < 150 and total == 150
     assert engine.statuses.status(platform).state != "syncing"
     engine.store.close()
@@ -135,13 +135,13 @@ async def test_cancelling_at_any_point_leaves_a_consistent_resumable_store(
         with contextlib.suppress(asyncio.CancelledError):
             await task
         store = engine.store
-        assert store.integrity_ok()
-        progress.append(store.counts(kiteboard)[0])
+        assert store.read.integrity_ok()
+        progress.append(store.read.counts(kiteboard)[0])
         # Every loaded card is a whole item: its full body was written with it.
-        for card in store.cards(kiteboard):
+        for card in store.read.cards(kiteboard):
             if card.loaded:
                 body = json.loads(
-                    store._one("SELECT json FROM item_bodies WHERE item_id = ?", (card.id,))[0]
+                    store._db.row("SELECT json FROM item_bodies WHERE item_id = ?", (card.id,))[0]
                 )
                 assert (body["id"], body["number"]) == (card.id, card.number)
         store.close()
@@ -187,18 +187,18 @@ async def test_refresh_picks_up_new_renamed_moved_and_deleted_items(state, emula
     await engine.refresh(platform)
     assert emulator.stats.requests <= 3
     store = engine.store
-    assert store.card(old.id).title == "Renamed far away"
-    assert store.card(moved.id).status_id == target
-    assert store.card(gone.id) is None
-    assert store.card(new.id).loaded and store.card(new.id).number == new.number
-    assert [c.body for c in store.comments(old.id)][-1] == "A new comment"
+    assert store.read.card(old.id).title == "Renamed far away"
+    assert store.read.card(moved.id).status_id == target
+    assert store.read.card(gone.id) is None
+    assert store.read.card(new.id).loaded and store.read.card(new.id).number == new.number
+    assert [c.body for c in store.read.comments(old.id)][-1] == "A new comment"
     assert stored_board(store, platform) == expected_board(state, platform)
     changes = [e for e in events if isinstance(e, ItemsChanged)]
     assert set().union(*(e.added for e in changes)) == {new.id}
     assert set().union(*(e.changed for e in changes)) == {old.id, moved.id}
     assert set().union(*(e.removed for e in changes)) == {gone.id}
     assert any(isinstance(e, CommentsChanged) and old.id in e.item_ids for e in events)
-    assert commented.id in {c.id for c in store.comments(old.id)}
+    assert commented.id in {c.id for c in store.read.comments(old.id)}
 
 
 async def test_a_gap_in_the_change_feed_is_detected_and_repaired(state, emulator, tmp_path):
@@ -216,7 +216,7 @@ async def test_a_gap_in_the_change_feed_is_detected_and_repaired(state, emulator
     counting.numbers.clear()
     await engine.sync_space(platform)  # the repair: re-check by number, newest first
     assert stored_board(engine.store, platform) == expected_board(state, platform)
-    assert engine.store.recheck_numbers(platform) == []
+    assert engine.store.read.recheck_numbers(platform) == []
     # Each doubtful item re-checked once; the 50 in the feed were not.
     assert max(counting.numbers.values()) == 1
     assert len(counting.numbers) == 150 - 50
@@ -254,7 +254,7 @@ async def test_the_space_without_comments_gets_its_key_from_the_resolver(state, 
     status = engine.statuses.status(growth)
     assert status.loaded == 50 and status.total == len(state.items_of(growth))
     assert "key" in status.message and "space_keys" in status.message
-    assert len(engine.store.cards(growth)) == len(state.items_of(growth))  # none dropped
+    assert len(engine.store.read.cards(growth)) == len(state.items_of(growth))  # none dropped
     assert report.message == status.message
 
     asked = []
@@ -266,7 +266,7 @@ async def test_the_space_without_comments_gets_its_key_from_the_resolver(state, 
     await engine.sync_space(growth, key_resolver=resolver)
     assert asked == [("Growth", None), ("Growth", "NOPE")]
     assert stored_board(engine.store, growth) == expected_board(state, growth)
-    assert engine.store.space(growth).key == "GRO"
+    assert engine.store.read.space(growth).key == "GRO"
     assert engine.statuses.status(growth).message is None
 
 
@@ -287,7 +287,7 @@ async def test_a_stale_key_is_learned_again(state, emulator, tmp_path):
     for n in range(20, 100):  # and a gap, so items must be re-checked by number
         state.update_item(state.item_by_number(platform, n).id, {"title": f"T{n}"})
     await engine.sync_space(platform)
-    assert engine.store.space(platform).key == "PLT"
+    assert engine.store.read.space(platform).key == "PLT"
     assert stored_board(engine.store, platform) == expected_board(state, platform)
 
 
@@ -296,7 +296,7 @@ async def test_offline_keeps_the_board_readable_and_resumes_by_itself(state, emu
     clock = VirtualTime(start=1_700_000_000.0)
     engine, transport = engine_for(emulator, tmp_path / "s.db", clock=clock)
     await engine.sync_space(kiteboard)
-    cards = engine.store.cards(kiteboard)
+    cards = engine.store.read.cards(kiteboard)
     statuses = []
     engine.events.subscribe(
         lambda e: isinstance(e, SyncStatusChanged) and statuses.append(e.status)
@@ -308,11 +308,11 @@ async def test_offline_keeps_the_board_readable_and_resumes_by_itself(state, emu
     async def sleep(seconds):
         sleeps.append(seconds)
         if transport.down:
-            assert engine.store.cards(kiteboard) == cards  # still readable
+            assert engine.store.read.cards(kiteboard) == cards  # still readable
             assert engine.statuses.status(kiteboard).state == "offline"
         if len(sleeps) == 3:
             transport.down = False
-        if engine.store.card(new.id) is not None:
+        if engine.store.read.card(new.id) is not None:
             raise asyncio.CancelledError  # back online and caught up: stop the loop
         clock.now += seconds
 
@@ -322,7 +322,7 @@ async def test_offline_keeps_the_board_readable_and_resumes_by_itself(state, emu
     offline = [s for s in statuses if s.state == "offline"]
     assert offline and offline[0].offline_since == 1_700_000_000.0
     assert statuses[-1].state == "synced" and statuses[-1].offline_since is None
-    assert engine.store.card(new.id).loaded
+    assert engine.store.read.card(new.id).loaded
 
 
 async def test_a_rejected_token_stops_the_loop_with_a_clear_status(state, emulator, tmp_path):
@@ -352,13 +352,13 @@ async def test_writes_go_through_the_engine_and_are_announced(state, emulator, t
     item = await client.create_work_item(title="Written", status_id=columns[0])
     engine.apply.apply_item(item)
     engine.apply.set_status(item.id, columns[1])
-    assert engine.store.card(item.id).status_id == columns[1]
+    assert engine.store.read.card(item.id).status_id == columns[1]
     comment = await client.create_comment(item.id, "First!")
     engine.apply.apply_comment(comment)
     engine.apply.forget_item(item.id)
     kinds = [type(e).__name__ for e in events if not isinstance(e, SyncStatusChanged)]
     assert kinds == ["ItemsChanged", "ItemsChanged", "CommentsChanged", "ItemsChanged"]
-    assert events and engine.store.card(item.id) is None
+    assert events and engine.store.read.card(item.id) is None
 
 
 async def test_the_token_is_never_stored(state, emulator, tmp_path):
@@ -398,7 +398,7 @@ async def test_run_backfills_in_slices_between_refreshes(state, tmp_path):
     with pytest.raises(asyncio.CancelledError):
         await engine.run(platform, interval=0.5, sleep=sleep)
     assert stored_board(engine.store, platform) == expected_board(state, platform)
-    assert engine.store.card(newest.id).status_id == moved_to
+    assert engine.store.read.card(newest.id).status_id == moved_to
     # The backfill (about 1.3 s at 50 ms and 4 at a time) gave way to refreshes.
     assert emulator.stats.count("GET", "/recent/workitems") >= 3
     assert engine.statuses.status(platform).state == "synced"
@@ -409,14 +409,14 @@ async def test_comments_say_since_when_they_are_complete(state, emulator, tmp_pa
     engine, _ = engine_for(emulator, tmp_path / "s.db")
     await engine.sync_space(kiteboard)
     if len(state.recent_comments(kiteboard, 50)) < 50:
-        assert engine.store.comments_followed_since(kiteboard) is None  # all of them
+        assert engine.store.read.comments_followed_since(kiteboard) is None  # all of them
     item = state.items_of(kiteboard)[0]
     for n in range(60):  # more than the feed shows between two looks
         state.add_comment(item.id, f"Comment {n}")
     await engine.refresh(kiteboard)
-    since = engine.store.comments_followed_since(kiteboard)
+    since = engine.store.read.comments_followed_since(kiteboard)
     assert since is not None
-    bodies = [c.body for c in engine.store.comments(item.id)]
+    bodies = [c.body for c in engine.store.read.comments(item.id)]
     assert "Comment 59" in bodies and "Comment 5" not in bodies
 
 

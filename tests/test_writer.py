@@ -39,7 +39,7 @@ def titled(world: World, title: str) -> list[Any]:
 
 def some_item(world: World) -> Any:
     """A loaded card of the space, and its status's neighbour on the right."""
-    cards = [c for c in world.store.cards(world.space_id) if c.loaded]
+    cards = [c for c in world.store.read.cards(world.space_id) if c.loaded]
     return cards[0]
 
 
@@ -65,7 +65,7 @@ async def test_create_sends_the_fields_and_puts_the_item_on_the_board(world: Wor
     assert (item.status_id, item.effort, item.impact) == (todo.id, "small", "large")
     assert item.label_ids == [label.id]
     assert world.state.column(todo.id)[-1].id == item.id  # placement: bottom
-    card = world.store.card(item.id)
+    card = world.store.read.card(item.id)
     assert card is not None and card.status_id == todo.id and card.number == item.number
     assert any(item.id in getattr(e, "added", ()) for e in world.events)
 
@@ -88,7 +88,7 @@ async def test_a_dropped_answer_to_a_create_is_found_in_the_feed_not_sent_again(
     assert isinstance(result, Saved) and result.note
     assert len(titled(world, "Only once")) == 1
     assert len(world.transport.bodies("POST", "/workitem")) == 1
-    assert world.store.card(result.value.id) is not None
+    assert world.store.read.card(result.value.id) is not None
 
 
 async def test_a_create_that_did_not_land_offers_to_send_again_once(world: World) -> None:
@@ -197,7 +197,7 @@ async def test_an_edit_sends_only_what_changed(world: World) -> None:
     assert set(body["labelIds"]) == set(wanted)  # the complete desired set
     assert item.title == "Renamed" and set(item.label_ids) == set(wanted)
     assert item.description == description_before
-    assert world.store.card(card.id).title == "Renamed"
+    assert world.store.read.card(card.id).title == "Renamed"
 
 
 async def test_an_edit_that_changes_nothing_sends_nothing(world: World) -> None:
@@ -218,7 +218,7 @@ async def test_editing_an_item_deleted_in_kitemaker_takes_it_off_the_board(
     result = await world.writer.update_item(card.id, base, edited)
 
     assert isinstance(result, Refused) and result.kind == "gone"
-    assert world.store.card(card.id) is None
+    assert world.store.read.card(card.id) is None
     assert any(card.id in getattr(e, "removed", ()) for e in world.events)
 
 
@@ -229,14 +229,14 @@ async def test_a_move_shows_at_once_then_keeps_the_servers_answer(world: World) 
     card = some_item(world)
     target = next(s.id for s in world.statuses() if s.id != card.status_id)
     seen: list[str | None] = []
-    world.transport.on_write = lambda *_: seen.append(world.store.card(card.id).status_id)
+    world.transport.on_write = lambda *_: seen.append(world.store.read.card(card.id).status_id)
 
     result = await world.writer.move_item(card.id, target)
 
     assert seen == [target]  # the board had it in the new column before the answer
     assert isinstance(result, Saved)
     assert world.state.items[card.id].status_id == target
-    assert world.store.card(card.id).status_id == target
+    assert world.store.read.card(card.id).status_id == target
     (body,) = world.transport.bodies("PUT", "/workitem")
     assert body == {"id": card.id, "statusId": target}
 
@@ -250,7 +250,7 @@ async def test_a_refused_move_goes_back_and_says_why(world: World) -> None:
     result = await world.writer.move_item(card.id, target)
 
     assert isinstance(result, Refused) and "not a status" in result.message
-    assert world.store.card(card.id).status_id == card.status_id
+    assert world.store.read.card(card.id).status_id == card.status_id
     moves = [e for e in world.events[changes_before:] if card.id in getattr(e, "changed", ())]
     assert len(moves) == 2  # moved, then moved back
 
@@ -263,7 +263,7 @@ async def test_a_move_whose_answer_was_lost_is_confirmed_from_the_feed(world: Wo
     result = await world.writer.move_item(card.id, target)
 
     assert isinstance(result, Saved)
-    assert world.store.card(card.id).status_id == target
+    assert world.store.read.card(card.id).status_id == target
 
 
 async def test_a_move_that_did_not_land_goes_back(world: World) -> None:
@@ -274,7 +274,7 @@ async def test_a_move_that_did_not_land_goes_back(world: World) -> None:
     result = await world.writer.move_item(card.id, target)
 
     assert isinstance(result, NeedsRetry)
-    assert world.store.card(card.id).status_id == card.status_id
+    assert world.store.read.card(card.id).status_id == card.status_id
     assert world.state.items[card.id].status_id == card.status_id
 
 
@@ -285,7 +285,7 @@ async def test_a_comment_lands_in_the_store(world: World) -> None:
     card = some_item(world)
     result = await world.writer.create_comment(card.id, "Looks **good**")
     assert isinstance(result, Saved)
-    assert [c.body for c in world.store.comments(card.id)][-1] == "Looks **good**"
+    assert [c.body for c in world.store.read.comments(card.id)][-1] == "Looks **good**"
     assert any(card.id in getattr(e, "item_ids", ()) for e in world.events)
 
 
@@ -300,7 +300,7 @@ async def test_a_dropped_answer_to_a_comment_never_makes_a_second_comment(
     assert isinstance(result, Saved) and result.note
     bodies = [c.body for c in world.state.comments_of(card.id)]
     assert bodies.count("Just once") == 1
-    assert [c.body for c in world.store.comments(card.id)].count("Just once") == 1
+    assert [c.body for c in world.store.read.comments(card.id)].count("Just once") == 1
 
 
 async def test_a_comment_that_did_not_land_is_sent_again_once(world: World) -> None:
@@ -321,7 +321,7 @@ async def test_a_label_is_created_with_the_color_asked_for(world: World) -> None
     assert isinstance(result, Saved)
     label = world.state.labels[result.value.id]
     assert (label.name, label.color) == ("needs-design", "12a594")
-    stored = {row.name: row.color for row in world.store.labels(world.space_id)}
+    stored = {row.name: row.color for row in world.store.read.labels(world.space_id)}
     assert stored["needs-design"] == "12a594"
 
 

@@ -102,12 +102,12 @@ async def make_world(
 async def fill_store(client: KitemakerClient, store: Store, space_id: str, key: str) -> None:
     """What a sync would have put in the store: the space, its columns, labels, items."""
     spaces = await client.spaces()
-    store.save_spaces((entry.id, entry.label) for entry in spaces)
-    store.set_space_key(space_id, key, "test")
-    store.save_statuses(space_id, ((e.id, e.label) for e in await client.statuses(space_id)))
-    store.save_labels(space_id, ((e.id, e.label) for e in await client.labels(space_id)))
+    store.write.save_spaces((entry.id, entry.label) for entry in spaces)
+    store.write.set_space_key(space_id, key, "test")
+    store.write.save_statuses(space_id, ((e.id, e.label) for e in await client.statuses(space_id)))
+    store.write.save_labels(space_id, ((e.id, e.label) for e in await client.labels(space_id)))
     for item in await client.recent_work_items(space_id, count=50):
-        store.upsert_item(item_record(item))
+        store.write.upsert_item(item_record(item))
 
 
 def delete_item(state: Any, item_id: str) -> None:

@@ -34,29 +34,29 @@ def seed_store(
     goes over everything, as a sync of a fresh store does)."""
     with store.transaction():
         org = state.organization
-        store.save_organization(org.id, org.name)
-        store.save_spaces((space.id, space.name) for space in state.spaces.values())
+        store.write.save_organization(org.id, org.name)
+        store.write.save_spaces((space.id, space.name) for space in state.spaces.values())
         for space in state.spaces.values():
             _seed_space(store, state, space.id, space.key, key_source)
             if synced_at is not None:
-                sync = store.sync_state(space.id)
+                sync = store.read.sync_state(space.id)
                 sync.last_synced_at = synced_at
                 sync.comments_complete = True
-                store.save_sync_state(sync)
+                store.write.save_sync_state(sync)
 
 
 def _seed_space(
     store: Store, state: EmulatorState, space_id: str, key: str, key_source: str
 ) -> None:
-    store.set_space_key(space_id, key, key_source)
-    store.save_statuses(space_id, ((s.id, s.name) for s in state.statuses_of(space_id)))
+    store.write.set_space_key(space_id, key, key_source)
+    store.write.save_statuses(space_id, ((s.id, s.name) for s in state.statuses_of(space_id)))
     labels = state.labels_of(space_id)
-    store.save_labels(space_id, ((label.id, label.name) for label in labels))
+    store.write.save_labels(space_id, ((label.id, label.name) for label in labels))
     for label in labels:
-        store.save_label(space_id, label.id, label.name, label.color)
+        store.write.save_label(space_id, label.id, label.name, label.color)
     for item in state.items_of(space_id):
         body = serialize.work_item(state, item)
-        store.upsert_item(
+        store.write.upsert_item(
             ItemRecord(
                 id=item.id,
                 space_id=space_id,
@@ -73,7 +73,7 @@ def _seed_space(
                 body_json=json.dumps(body),
             )
         )
-        store.add_comments(
+        store.write.add_comments(
             CommentRecord(
                 id=c.id,
                 item_id=item.id,

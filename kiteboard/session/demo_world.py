@@ -91,7 +91,7 @@ def demo_source(
         from kiteboard.store.db import Store
 
         store = Store.open(folder / "store.sqlite3")
-        if store.organization() is None and not journal.exists():
+        if store.read.organization() is None and not journal.exists():
             # A fresh world: its store is filled from the demo data at once, so that
             # the first run paints its board as soon as a second one does; the first
             # sync then checks all of it against the emulator (see demo_seed.py).

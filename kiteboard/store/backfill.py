@@ -65,14 +65,14 @@ class Backfill:
         self._on_item = on_item
         self._monotonic = monotonic
         self._deadline = deadline
-        self.stubs = store.stub_ids(space_id)
-        self.max_number = store.sync_state(space_id).max_number
-        loaded = store.loaded_numbers(space_id)
-        missing = store.missing_numbers(space_id)
+        self.stubs = store.read.stub_ids(space_id)
+        self.max_number = store.read.sync_state(space_id).max_number
+        loaded = store.read.loaded_numbers(space_id)
+        missing = store.read.missing_numbers(space_id)
         self._down: Iterator[int] = (
             n for n in range(self.max_number, 0, -1) if n not in loaded and n not in missing
         )
-        self._rechecks: Iterator[int] = iter(store.recheck_numbers(space_id))
+        self._rechecks: Iterator[int] = iter(store.read.recheck_numbers(space_id))
         self._probe_next = self.max_number + 1
         self._probe_misses = 0
         self._probing = False
@@ -84,7 +84,7 @@ class Backfill:
 
     def pending(self) -> bool:
         """Is there anything this backfill could still fetch?"""
-        return bool(self.stubs) or bool(self._store.recheck_numbers(self._space_id))
+        return bool(self.stubs) or bool(self._store.read.recheck_numbers(self._space_id))
 
     async def run(self) -> None:
         await self._round()
@@ -156,8 +156,8 @@ class Backfill:
         self.missing += 1
         if kind == "fill" and number <= self.max_number:
             # Below a number known to exist: a deleted item. Numbers are not reused.
-            if self._store.item_at(self._space_id, number) is None:
-                self._store.add_missing(self._space_id, number, self._key)
+            if self._store.read.item_at(self._space_id, number) is None:
+                self._store.write.add_missing(self._space_id, number, self._key)
         elif kind == "recheck":
             # An item we hold and /metadata/workitems still lists: the key went stale,
             # or the item was deleted a moment ago. The engine finds out which.

@@ -64,12 +64,12 @@ class KeyBook:
         return folded.get(space.name.casefold())
 
     def apply_settings(self) -> None:
-        for space in self._store.spaces():
+        for space in self._store.read.spaces():
             if (key := self.setting(space)) is not None:
                 self._set(space.id, key, "setting")
 
     def key(self, space_id: str) -> str | None:
-        space = self._store.space(space_id)
+        space = self._store.read.space(space_id)
         return space.key if space else None
 
     def learn(self, space: SpaceRow, comments: list[Any]) -> None:
@@ -86,7 +86,7 @@ class KeyBook:
         return self._problems.get(space_id)
 
     def missing_message(self, space_id: str, waiting: int) -> str:
-        space = self._store.space(space_id)
+        space = self._store.read.space(space_id)
         name = space.name if space else space_id
         problem = self._problems.get(space_id)
         why = problem or f"the key of space “{name}” (as in KEY-12) is unknown"
@@ -106,17 +106,17 @@ class KeyBook:
         """A key to fetch this space's items by number with, or None. The resolver is
         asked only when no key works; with ``ask_again`` False, not if it was asked
         before in this process (a background loop must not nag every interval)."""
-        space = self._store.space(space.id) or space
+        space = self._store.read.space(space.id) or space
         key = space.key
         if key and (space.id, key) not in self._confirmed:
             works = await self._works(space.id, key, on_item)
             if works is False:
-                if self._store.space_key_source(space.id) == "setting":
+                if self._store.read.space_key_source(space.id) == "setting":
                     self._problems[space.id] = (
                         f"the key “{key}” from the config does not match space “{space.name}”"
                     )
                     return None
-                self._store.forget_space_key(space.id)
+                self._store.write.forget_space_key(space.id)
                 key = None
             elif works:
                 self._confirmed.add((space.id, key))
@@ -151,20 +151,20 @@ class KeyBook:
             # The key is fine: that one item was deleted a moment ago. The next
             # /metadata/workitems removes it; do not ask for it again meanwhile.
             self._confirmed.add((space.id, key))
-            self._store.clear_recheck(space.id, number)
+            self._store.write.clear_recheck(space.id, number)
             return
         comments = await self._client.recent_comments(space.id, 50)
         fresh = key_from_comments(space.id, comments)
         if fresh and fresh != key:
             self._set(space.id, fresh, "comments")
             self._confirmed.add((space.id, fresh))
-        elif self._store.space_key_source(space.id) == "setting":
+        elif self._store.read.space_key_source(space.id) == "setting":
             self._problems[space.id] = (
                 f"the key “{key}” from the config does not match space “{space.name}”"
             )
-            self._store.forget_space_key(space.id)
+            self._store.write.forget_space_key(space.id)
         else:
-            self._store.forget_space_key(space.id)
+            self._store.write.forget_space_key(space.id)
             self._on_key_changed(space.id)
 
     async def _works(
@@ -178,7 +178,7 @@ class KeyBook:
         """Try the key on the newest item we hold: True/False, None if we hold none."""
         from kiteboard.api.errors import NotFoundError
 
-        number = self._store.newest_loaded_number(space_id, other_than=other_than)
+        number = self._store.read.newest_loaded_number(space_id, other_than=other_than)
         if number is None:
             return None
         try:
@@ -192,5 +192,5 @@ class KeyBook:
         return True
 
     def _set(self, space_id: str, key: str, source: str) -> None:
-        if self._store.set_space_key(space_id, key, source):
+        if self._store.write.set_space_key(space_id, key, source):
             self._on_key_changed(space_id)

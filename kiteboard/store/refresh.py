@@ -58,7 +58,7 @@ class FeedRefresh:
         changed."""
         space_id = space.id
         store = self._store
-        state = store.sync_state(space_id)
+        state = store.read.sync_state(space_id)
         if state.last_synced_at is None or self._statuses.status(space_id).state == "never":
             self._statuses.update(space_id, "syncing", message="Loading the board…")
         layout_fetched = False
@@ -74,13 +74,13 @@ class FeedRefresh:
             self._apply_titles(space_id, titles, feed, report)
             self._apply_comments(space_id, state, comments, report)
             state.last_synced_at = self._clock()
-            store.save_sync_state(state)
+            store.write.save_sync_state(state)
             self._keys.learn(space, comments)
-        known = {status.id for status in store.statuses(space_id)}
+        known = {status.id for status in store.read.statuses(space_id)}
         if not layout_fetched and any(
             item.status is not None and item.status.id not in known for item in feed
         ):
-            await self._sync_layout(space_id, store.sync_state(space_id))
+            await self._sync_layout(space_id, store.read.sync_state(space_id))
         report.key = self._keys.key(space_id)
         self._events.flush(space_id)
         if self._statuses.status(space_id).state == "offline":  # the server answers again
@@ -91,10 +91,12 @@ class FeedRefresh:
         labels = await self._client.labels(space_id)
         store = self._store
         with store.transaction():
-            changed = store.save_statuses(space_id, [(s.id, s.label) for s in statuses])
-            changed = store.save_labels(space_id, [(s.id, s.label) for s in labels]) or changed
+            changed = store.write.save_statuses(space_id, [(s.id, s.label) for s in statuses])
+            changed = (
+                store.write.save_labels(space_id, [(s.id, s.label) for s in labels]) or changed
+            )
             state.layout_synced_at = self._clock()
-            store.save_sync_state(state)
+            store.write.save_sync_state(state)
         if changed:
             self._events.emit(BoardLayoutChanged(space_id))
 
@@ -106,7 +108,7 @@ class FeedRefresh:
         if high_water and len(feed) >= FEED_COUNT and stamps and min(stamps) > high_water:
             # More than 50 changes since the last look: any item not in this feed may
             # have changed unseen. Flag them for a re-check by number (the backfill).
-            flagged = self._store.mark_recheck(space_id, min(stamps))
+            flagged = self._store.write.mark_recheck(space_id, min(stamps))
             log.info("feed gap in %s: %d items to re-check", space_id, flagged)
             report.gap = True
         for item in feed:
@@ -120,7 +122,7 @@ class FeedRefresh:
         # An empty listing while the feed shows items is a server hiccup, not the whole
         # board deleted: add and retitle from it, but remove nothing.
         removals = bool(titles) or not feed
-        diff = self._store.save_titles(
+        diff = self._store.write.save_titles(
             space_id, [(entry.id, entry.label) for entry in titles], removals=removals
         )
         for item_id in diff.added:
@@ -139,7 +141,7 @@ class FeedRefresh:
         self, space_id: str, state: SpaceSync, comments: list[Any], report: SyncReport
     ) -> None:
         records = [r for c in comments if (r := comment_record(c, space_id)) is not None]
-        changed = self._store.add_comments(records)
+        changed = self._store.write.add_comments(records)
         item_ids = set().union(*changed.values()) if changed else set()
         if item_ids:
             self._events.note_comments(space_id, item_ids)

@@ -36,7 +36,7 @@ def match_space(
 
 
 async def find_space(engine: SyncEngine, wanted: str) -> SpaceRow | None:
-    spaces = engine.store.spaces() or await engine.sync_spaces()
+    spaces = engine.store.read.spaces() or await engine.sync_spaces()
 
     def key_of(space: SpaceRow) -> str | None:
         return engine.keys.key(space.id) or engine.keys.setting(space)
@@ -49,5 +49,5 @@ async def find_space(engine: SyncEngine, wanted: str) -> SpaceRow | None:
         comments = await engine.client.recent_comments(space.id, count=1)
         engine.keys.learn(space, comments)
         if (key := key_of(space)) and key.casefold() == wanted.strip().casefold():
-            return engine.store.space(space.id) or space
+            return engine.store.read.space(space.id) or space
     return None

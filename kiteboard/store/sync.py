@@ -121,17 +121,17 @@ class SyncEngine:
         """The organization and its spaces (2 requests)."""
         org = await self.client.organization()
         spaces = await self.client.spaces()
-        self.store.save_organization(org.id, org.name)
-        if self.store.save_spaces([(entry.id, entry.label) for entry in spaces]):
+        self.store.write.save_organization(org.id, org.name)
+        if self.store.write.save_spaces([(entry.id, entry.label) for entry in spaces]):
             self.events.emit(SpacesChanged())
         self.keys.apply_settings()
-        return self.store.spaces()
+        return self.store.read.spaces()
 
     async def _space(self, space_id: str) -> SpaceRow:
-        space = self.store.space(space_id)
+        space = self.store.read.space(space_id)
         if space is None:
             await self.sync_spaces()
-            space = self.store.space(space_id)
+            space = self.store.read.space(space_id)
         if space is None:
             from kiteboard.api.errors import NotFoundError
 
@@ -204,7 +204,7 @@ class SyncEngine:
                 return
 
     def _after_refresh(self, space_id: str, report: SyncReport) -> None:
-        loaded, total = self.store.counts(space_id)
+        loaded, total = self.store.read.counts(space_id)
         message = None
         if loaded < total and (self.keys.key(space_id) is None or self.keys.problem(space_id)):
             message = self.keys.missing_message(space_id, total - loaded)
@@ -224,7 +224,7 @@ class SyncEngine:
         """Load and re-check items by number. True when nothing is left to do (or
         nothing can be done: no key)."""
         space = await self._space(space_id)
-        if not self.store.stub_ids(space_id) and not self.store.recheck_numbers(space_id):
+        if not self.store.read.stub_ids(space_id) and not self.store.read.recheck_numbers(space_id):
             self._after_refresh(space_id, report)
             return True
         for _attempt in range(3):
@@ -268,7 +268,9 @@ class SyncEngine:
         return True
 
     def _plan(self, space_id: str) -> tuple[int, frozenset[str]]:
-        return self.store.sync_state(space_id).max_number, frozenset(self.store.stub_ids(space_id))
+        return self.store.read.sync_state(space_id).max_number, frozenset(
+            self.store.read.stub_ids(space_id)
+        )
 
     def _fetched_item(self, item: Any, space_id: str = "") -> None:
         record_space = self.apply.write_item(item, space_id)

@@ -34,7 +34,7 @@ class SyncApply:
         """Write a full item (in ``space_id`` if it does not say its space) and note the
         change; returns its space."""
         record = item_record(item, space_id)
-        kind, left = self._store.upsert_item(record)
+        kind, left = self._store.write.upsert_item(record)
         if kind is not None:
             self._events.note(record.space_id, kind, record.id)
             if tally is not None:
@@ -56,7 +56,7 @@ class SyncApply:
 
     def forget_item(self, item_id: str) -> None:
         """The server says the item is gone: drop it and announce it."""
-        space_id = self._store.remove_item(item_id)
+        space_id = self._store.write.remove_item(item_id)
         if space_id is not None:
             self._events.note(space_id, "removed", item_id)
             self._events.flush(space_id)
@@ -64,22 +64,22 @@ class SyncApply:
     def set_status(self, item_id: str, status_id: str) -> None:
         """Show a card in another column before the server confirms (optimistic move);
         the server's answer then goes through apply_item."""
-        space_id = self._store.set_item_status(item_id, status_id)
+        space_id = self._store.write.set_item_status(item_id, status_id)
         if space_id is not None:
             self._events.note(space_id, "changed", item_id)
             self._events.flush(space_id)
 
     def apply_comment(self, comment: Any) -> None:
         entity = getattr(comment, "entity", None)
-        card = self._store.card(entity.id) if entity is not None else None
+        card = self._store.read.card(entity.id) if entity is not None else None
         space_id = card.space_id if card else (getattr(entity, "space_id", None) or "")
         record = comment_record(comment, space_id)
         if record is None:
             return
-        if self._store.add_comments([record]):
+        if self._store.write.add_comments([record]):
             self._events.note_comments(space_id, [record.item_id])
             self._events.flush(space_id)
 
     def apply_label(self, space_id: str, label: Any) -> None:
-        self._store.save_label(space_id, label.id, label.name or "", label.color)
+        self._store.write.save_label(space_id, label.id, label.name or "", label.color)
         self._events.emit(BoardLayoutChanged(space_id))

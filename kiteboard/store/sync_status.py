@@ -32,14 +32,14 @@ class SyncStatusTracker:
     def status(self, space_id: str) -> SyncStatus:
         """The space's sync status: live if the engine touched it, else as stored."""
         if space_id not in self._status:
-            self._status[space_id] = self._store.sync_status(space_id)
+            self._status[space_id] = self._store.read.sync_status(space_id)
         return self._status[space_id]
 
     def update(self, space_id: str, state: str | None = None, **fields: Any) -> None:
         """Set the state and fields given, with the current progress; announce it if it
         changed."""
         old = self.status(space_id)
-        loaded, total = self._store.counts(space_id)
+        loaded, total = self._store.read.counts(space_id)
         new = old._replace(loaded=loaded, total=total, **fields)
         if state is not None:
             new = new._replace(state=state)
@@ -52,7 +52,7 @@ class SyncStatusTracker:
         self.update(
             space_id,
             "synced",
-            last_synced_at=self._store.sync_state(space_id).last_synced_at,
+            last_synced_at=self._store.read.sync_state(space_id).last_synced_at,
             offline_since=None,
             message=message,
         )
@@ -96,6 +96,6 @@ class SyncStatusTracker:
             except BaseException:  # cancelled (or a bug): what was written stays, and says so
                 self._events.flush(space_id)
                 if self.status(space_id).state == "syncing":
-                    self.update(space_id, self._store.sync_status(space_id).state)
+                    self.update(space_id, self._store.read.sync_status(space_id).state)
                 raise
             self._events.flush(space_id)

@@ -50,7 +50,7 @@ class StoreSeam:
 
     def apply_item(self, item: Any) -> None:
         record = item_record(item)
-        change, left = self._store.upsert_item(record)
+        change, left = self._store.write.upsert_item(record)
         if change == "added":
             self._announce(ItemsChanged(record.space_id, added=frozenset({record.id})))
         elif change == "changed":
@@ -59,24 +59,24 @@ class StoreSeam:
                 self._announce(ItemsChanged(left, removed=frozenset({record.id})))
 
     def apply_comment(self, comment: Any) -> None:
-        card = self._store.card(comment.entity.id) if comment.entity else None
+        card = self._store.read.card(comment.entity.id) if comment.entity else None
         space_id = card.space_id if card is not None else ""
         record = comment_record(comment, space_id)
         if record is None:
             return
-        for changed_space, item_ids in self._store.add_comments([record]).items():
+        for changed_space, item_ids in self._store.write.add_comments([record]).items():
             self._announce(CommentsChanged(changed_space, frozenset(item_ids)))
 
     def apply_label(self, space_id: str, label: Any) -> None:
-        self._store.save_label(space_id, label.id, label.name, label.color)
+        self._store.write.save_label(space_id, label.id, label.name, label.color)
         self._announce(BoardLayoutChanged(space_id))
 
     def set_status(self, item_id: str, status_id: str) -> None:
-        space_id = self._store.set_item_status(item_id, status_id)
+        space_id = self._store.write.set_item_status(item_id, status_id)
         if space_id is not None:
             self._announce(ItemsChanged(space_id, changed=frozenset({item_id})))
 
     def forget_item(self, item_id: str) -> None:
-        space_id = self._store.remove_item(item_id)
+        space_id = self._store.write.remove_item(item_id)
         if space_id is not None:
             self._announce(ItemsChanged(space_id, removed=frozenset({item_id})))

@@ -78,7 +78,7 @@ class ItemWriter:
     ) -> WriteResult[WorkItem]:
         """POST /workitem. Pass ``unconfirmed_since`` from an earlier NeedsRetry: the
         feed is checked first and the item is not sent again if it is there."""
-        known = {card.id for card in self._store.cards(space_id)}
+        known = {card.id for card in self._store.read.cards(space_id)}
         if unconfirmed_since is not None:
             found = await self._find_created_item(space_id, fields, unconfirmed_since, known)
             if isinstance(found, NeedsRetry | Refused):
@@ -145,7 +145,7 @@ class ItemWriter:
         """Move a card to ``status_id``: the store has the new status at once (the board
         redraws from the engine's event), then the PUT; if Kitemaker refuses or cannot
         be reached, the card moves back, unless it was moved again meanwhile."""
-        card = self._store.card(item_id)
+        card = self._store.read.card(item_id)
         if card is None:
             return Refused("gone", "This item is no longer on the board.")
         previous = card.status_id
@@ -172,7 +172,7 @@ class ItemWriter:
             return Saved(item)
 
     def _roll_back(self, item_id: str, moved_to: str, previous: str | None) -> None:
-        card = self._store.card(item_id)
+        card = self._store.read.card(item_id)
         if card is not None and card.status_id == moved_to and previous is not None:
             self._seam.set_status(item_id, previous)
 
@@ -183,9 +183,9 @@ class ItemWriter:
     ) -> WriteResult[Comment]:
         """POST /comment; a lost answer is looked for in /recent/comments (same body,
         same item, created after the attempt) before offering to send again."""
-        card = self._store.card(item_id)
+        card = self._store.read.card(item_id)
         space_id = card.space_id if card is not None else None
-        known = {row.id for row in self._store.comments(item_id)}
+        known = {row.id for row in self._store.read.comments(item_id)}
         if unconfirmed_since is not None and space_id is not None:
             found = await self._find_comment(space_id, item_id, body, unconfirmed_since, known)
             if isinstance(found, NeedsRetry | Refused):
@@ -225,7 +225,7 @@ class ItemWriter:
     ) -> WriteResult[Label]:
         """POST /label. A lost answer: the space's label list is read, and a label of
         that name counts as created (labels are looked up by name anyway)."""
-        known = {row.id for row in self._store.labels(space_id)}
+        known = {row.id for row in self._store.read.labels(space_id)}
         try:
             label = await self._client.create_label(space_id, name.strip(), color)
         except UnknownOutcomeError as lost:

@@ -178,18 +178,21 @@ def read_board_model(
     """The space's board from the store. For the first frame (`first_rows` cards a
     column fill the screen), a big space gives a preview: see PREVIEW_FROM."""
     if first_rows is not None:
-        top_cards, groups = store.board_preview(space.id, first_rows)
+        top_cards, groups = store.read.board_preview(space.id, first_rows)
         if sum(groups.values()) >= PREVIEW_FROM:
             return BoardModel.preview(
-                store.statuses(space.id),
+                store.read.statuses(space.id),
                 top_cards,
                 groups,
-                store.labels(space.id),
+                store.read.labels(space.id),
                 space.key,
                 first_rows,
             )
     model = BoardModel(
-        store.statuses(space.id), store.cards(space.id), store.labels(space.id), space.key
+        store.read.statuses(space.id),
+        store.read.cards(space.id),
+        store.read.labels(space.id),
+        space.key,
     )
     if filter_text:
         model.set_filter(filter_text)

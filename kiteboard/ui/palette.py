@@ -110,7 +110,7 @@ class SpaceCommands(_KiteboardProvider):
         store = self.kiteboard.session.store
         if store is None:
             return
-        for space in store.spaces():
+        for space in store.read.spaces():
             name = safe_line(space.name, max_chars=60)
             key = f" ({safe_line(space.key, max_chars=12)})" if space.key else ""
             score, text = self._highlighted(query, f"Open space {name}{key}")
@@ -132,10 +132,10 @@ class ItemCommands(_KiteboardProvider):
         if found is None or store is None:
             return
         key, number = found.group(1).upper(), int(found.group(2))
-        spaces = [space for space in store.spaces() if (space.key or "").upper() == key]
+        spaces = [space for space in store.read.spaces() if (space.key or "").upper() == key]
         for space in spaces:
             # (A space's cards: ~10 ms for 5,000, read in a thread.)
-            cards = await asyncio.to_thread(store.cards, space.id)
+            cards = await asyncio.to_thread(store.read.cards, space.id)
             card = next((card for card in cards if card.number == number), None)
             if card is not None:
                 reference = f"{space.key}-{number}"

@@ -47,7 +47,7 @@ async def _open_item_with_comments(pilot: Pilot) -> None:
     store = app.session.store  # type: ignore[attr-defined]
     for column in app.screen.board.columns:  # type: ignore[attr-defined]
         for card in column.cards.cards:
-            if len(store.comments(card.id)) >= 2:
+            if len(store.read.comments(card.id)) >= 2:
                 column.cards.focus()
                 column.cards.select_id(card.id)
                 await pilot.pause()

@@ -124,7 +124,7 @@ class SettingsActions(App[int]):
             self._switching_to = None
         self._switched_settings = chosen
         await self.show_session(session, space=chosen.default_space)
-        organization = session.store.organization() if session.store else None
+        organization = session.store.read.organization() if session.store else None
         where = f" ({safe_line(organization.name, max_chars=60)})" if organization else ""
         self.notify(f"Profile {name}{where}", title="Profile", markup=False)
 

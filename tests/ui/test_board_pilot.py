@@ -25,8 +25,10 @@ async def test_board_opens_on_the_space_with_a_column_per_status(make_app, store
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BoardScreen)
-        kb = next(s for s in store.spaces() if s.key == "KB")
-        assert [c.name for c in screen.model.columns] == [s.name for s in store.statuses(kb.id)]
+        kb = next(s for s in store.read.spaces() if s.key == "KB")
+        assert [c.name for c in screen.model.columns] == [
+            s.name for s in store.read.statuses(kb.id)
+        ]
         assert focused_list(app).column_id == screen.model.columns[0].id
 
 
@@ -236,7 +238,7 @@ async def test_switching_space_with_s(make_app, store):
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert app.screen.space.name == "Design"
-        assert store.get_value("ui.last_space") == app.screen.space.id
+        assert store.local.get_value("ui.last_space") == app.screen.space.id
         # Esc in the picker goes back to the same board.
         await pilot.press("s")
         await pilot.pause()
@@ -246,8 +248,8 @@ async def test_switching_space_with_s(make_app, store):
 
 
 async def test_last_space_opens_directly_next_time(make_app, store):
-    design = next(s for s in store.spaces() if s.name == "Design")
-    store.set_value("ui.last_space", design.id)
+    design = next(s for s in store.read.spaces() if s.name == "Design")
+    store.local.set_value("ui.last_space", design.id)
     app = make_app(None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -383,7 +385,7 @@ async def test_a_big_space_paints_from_a_preview_then_shows_every_card(tmp_path)
             await pilot.pause()
             whole = screen.model
             assert not whole.partial
-            assert len(whole) == big.counts(screen.space.id)[1] == 1_200
+            assert len(whole) == big.read.counts(screen.space.id)[1] == 1_200
             assert [column.total for column in whole.columns] == totals
             card_list = focused_list(app)
             assert card_list.cursor == 3

@@ -118,7 +118,7 @@ async def test_an_item_reference_opens_the_item(make_app, store):
         pane = board.query(ItemDetailView)
         await wait_until(pilot, lambda: bool(board.query(ItemDetailView)))
         pane = board.query_one(ItemDetailView)
-        kb_12 = next(c for c in store.cards(board.space.id) if c.number == 12)
+        kb_12 = next(c for c in store.read.cards(board.space.id) if c.number == 12)
         await wait_until(pilot, lambda: pane.item_id == kb_12.id and pane.display)
         assert board.current_card_id() == kb_12.id  # the cursor went there too
 
@@ -131,8 +131,8 @@ async def test_an_item_of_another_space_opens_too(make_app, store):
         await type_in_palette(pilot, "des-3", "DES-3")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ItemScreen))
-        design = next(s for s in store.spaces() if s.key == "DES")
-        des_3 = next(c for c in store.cards(design.id) if c.number == 3)
+        design = next(s for s in store.read.spaces() if s.key == "DES")
+        des_3 = next(c for c in store.read.cards(design.id) if c.number == 3)
         assert app.screen.item_id == des_3.id
         assert app.screen.space.id == design.id
         text = str(app.screen.query_one(ItemDetailView).query_one("#detail-title").render())

@@ -29,7 +29,7 @@ async def _close(connection, store: Store) -> None:
 
 async def _kb(connection):
     await connection.engine.sync_spaces()
-    space = next(s for s in connection.store.spaces() if s.name == "Kiteboard")
+    space = next(s for s in connection.store.read.spaces() if s.name == "Kiteboard")
     await connection.engine.sync_space(space.id)
     return space
 
@@ -49,7 +49,7 @@ async def test_the_first_run_paints_its_board_before_connecting_and_the_sync_agr
     connection, store = await _connect()
     try:
         space = await _kb(connection)
-        assert {card.id: card for card in store.cards(space.id)} == seeded
+        assert {card.id: card for card in store.read.cards(space.id)} == seeded
     finally:
         await _close(connection, store)
 
@@ -75,7 +75,7 @@ async def test_the_second_run_paints_from_the_kept_store_before_connecting():
 async def test_a_write_made_in_one_run_is_in_the_emulator_of_the_next():
     connection, store = await _connect()
     space = await _kb(connection)
-    status = store.statuses(space.id)[0].id
+    status = store.read.statuses(space.id)[0].id
     created = await connection.engine.client.create_work_item(
         title="Made in the first run", status_id=status
     )
@@ -88,9 +88,9 @@ async def test_a_write_made_in_one_run_is_in_the_emulator_of_the_next():
         # kept store agrees with it and a sync changes nothing.
         titles = await connection.engine.client.work_item_titles(space.id)
         assert [t.id for t in titles if t.label == "Made in the first run"] == [created.id]
-        before = store.card(created.id)
+        before = store.read.card(created.id)
         report = await connection.engine.sync_space(space.id)
-        assert store.card(created.id) == before
+        assert store.read.card(created.id) == before
         assert report.up_to_date
     finally:
         await _close(connection, store)
@@ -99,15 +99,15 @@ async def test_a_write_made_in_one_run_is_in_the_emulator_of_the_next():
 async def test_reset_starts_the_world_afresh():
     connection, store = await _connect()
     space = await _kb(connection)
-    status = store.statuses(space.id)[0].id
+    status = store.read.statuses(space.id)[0].id
     await connection.engine.client.create_work_item(title="Soon forgotten", status_id=status)
     await _close(connection, store)
 
     connection, store = await _connect(reset_world=True)
     try:
         # The kept store is gone too: the new one holds the demo data, and only that.
-        kb = next(s for s in store.spaces() if s.name == "Kiteboard")
-        assert "Soon forgotten" not in {card.title for card in store.cards(kb.id)}
+        kb = next(s for s in store.read.spaces() if s.name == "Kiteboard")
+        assert "Soon forgotten" not in {card.title for card in store.read.cards(kb.id)}
         space = await _kb(connection)
         titles = await connection.engine.client.work_item_titles(space.id)
         assert "Soon forgotten" not in {t.label for t in titles}
@@ -123,7 +123,7 @@ async def test_a_journal_that_does_not_replay_is_dropped_and_the_demo_still_star
     connection, store = await _connect()
     try:
         space = await _kb(connection)
-        assert store.cards(space.id)
+        assert store.read.cards(space.id)
         assert not (demo_folder() / "journal.jsonl").exists()
     finally:
         await _close(connection, store)

@@ -34,16 +34,16 @@ def note_shown(app) -> bool:
 async def test_comments_may_be_missing_only_on_items_made_before_they_were_followed(
     make_app, store
 ):
-    kb = next(space for space in store.spaces() if space.key == "KB")
+    kb = next(space for space in store.read.spaces() if space.key == "KB")
     cards = sorted(
-        (card for card in store.cards(kb.id) if card.created_at is not None),
+        (card for card in store.read.cards(kb.id) if card.created_at is not None),
         key=lambda card: card.created_at,
     )
     older, newer = cards[0], cards[-1]
-    sync = store.sync_state(kb.id)
+    sync = store.read.sync_state(kb.id)
     sync.comments_complete = False
     sync.comments_since = cards[len(cards) // 2].created_at.isoformat()
-    store.save_sync_state(sync)
+    store.write.save_sync_state(sync)
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -196,7 +196,7 @@ async def test_switching_profile_shows_the_other_organization(two_accounts, monk
         await wait_until(pilot, lambda: isinstance(app.screen, SpacePickerScreen))
         assert app.settings is not None and app.settings.profile == "acme"
         assert app.session is not north_session and north_session.store is None  # closed
-        assert app.session.store.organization().name == "Acme Rockets"
+        assert app.session.store.read.organization().name == "Acme Rockets"
         assert sorted(shown_spaces(app.screen)) == ["Launchpad", "Payload"]
         assert ("Profile", "Profile acme (Acme Rockets)") in notes
 
@@ -218,7 +218,7 @@ async def test_switching_profile_shows_the_other_organization(two_accounts, monk
             lambda: isinstance(app.screen, BoardScreen) and app.screen.space.name == "Kiteboard",
         )
         assert app.settings.profile == "north"
-        assert app.session.store.organization().name == "Northwind Labs"
+        assert app.session.store.read.organization().name == "Northwind Labs"
 
 
 async def test_the_palette_switches_profile(two_accounts):

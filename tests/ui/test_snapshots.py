@@ -68,7 +68,7 @@ async def open_item_with_comments(pilot) -> None:
     store = app.session.store
     for column in app.screen.board.columns:
         for card in column.cards.cards:
-            if len(store.comments(card.id)) >= 2:
+            if len(store.read.comments(card.id)) >= 2:
                 column.cards.focus()
                 column.cards.select_id(card.id)
                 await pilot.pause()

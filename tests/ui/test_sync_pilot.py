@@ -93,7 +93,7 @@ async def test_demo_from_an_empty_store_connects_and_shows_the_board(tmp_path):
         await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("synced"))
         # Every card loaded, none left behind as "loading".
         await wait_until(pilot, lambda: screen.model.loading_count == 0)
-        assert len(screen.model) == app.session.store.counts(screen.space.id)[1]
+        assert len(screen.model) == app.session.store.read.counts(screen.space.id)[1]
 
 
 async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):

@@ -93,7 +93,7 @@ class BoardScreen(Screen[None]):
         self.board.focus_column(0)
         session = self.kiteboard.session
         store = session.store
-        organization = store.organization() if store else None
+        organization = store.read.organization() if store else None
         self.top_bar.show_where(organization.name if organization else None, self.space)
         self._ready = True
         self.call_after_refresh(self.update_info)  # "2→" needs the layout
@@ -106,7 +106,7 @@ class BoardScreen(Screen[None]):
         store = self.kiteboard.session.store
         if store is None:
             return None
-        self.space = store.space(self.space.id) or self.space
+        self.space = store.read.space(self.space.id) or self.space
         # The first frame: a screenful of each column, and more.
         rows = self.app.size.height // CARD_HEIGHT + 2 if first_frame else None
         filter_text = self.model.filter_text if self.model is not None else ""
@@ -143,7 +143,7 @@ class BoardScreen(Screen[None]):
         else:
             cards = {card.id: card for card in self.model._cards.values()}
             for item_id in pending:
-                card = store.card(item_id)
+                card = store.read.card(item_id)
                 if card is None or card.space_id != self.space.id:
                     cards.pop(item_id, None)
                 else:

@@ -85,10 +85,10 @@ class DetailPane:
         space = self._host.space
         await pane.show_item(
             card_id,
-            store.item(card_id),
-            store.comments(card_id),
+            store.read.item(card_id),
+            store.read.comments(card_id),
             space_key=space.key,
-            comments_since=store.comments_followed_since(space.id),
+            comments_since=store.read.comments_followed_since(space.id),
             keep_scroll=keep_scroll,
         )
 

@@ -94,7 +94,7 @@ class BoardWriting:
 
     def _target_card(self, store: Store, verb: str) -> CardRow | None:
         item_id = self._host.target_item_id()
-        card = store.card(item_id) if item_id else None
+        card = store.read.card(item_id) if item_id else None
         if card is None:
             self._host.notify(f"No item to {verb} here.", severity="warning", markup=False)
             return None
@@ -172,7 +172,7 @@ class BoardWriting:
             return
         from kiteboard.ui.screens.forms import StatusPicker
 
-        statuses = [(status.id, status.name) for status in store.statuses(card.space_id)]
+        statuses = [(status.id, status.name) for status in store.read.statuses(card.space_id)]
         picker = StatusPicker(statuses, card.status_id, title=self._reference(card))
 
         def picked(status_id: str | None) -> None:
@@ -189,7 +189,7 @@ class BoardWriting:
         card = self._target_card(store, "move")
         if card is None:
             return
-        ids = [status.id for status in store.statuses(card.space_id)]
+        ids = [status.id for status in store.read.statuses(card.space_id)]
         if card.status_id not in ids:
             self._host.notify(
                 "This card's column is unknown; use m to pick one.",
@@ -217,7 +217,7 @@ class BoardWriting:
         if writing is None:
             return
         store, writer = writing
-        card = store.card(item_id)
+        card = store.read.card(item_id)
         reference = self._reference(card) if card is not None else "The item"
         result = await writer.move_item(item_id, status_id)
         # Here, not at the top: the board's first paint does not need it (~5 ms).

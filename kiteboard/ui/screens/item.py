@@ -41,7 +41,7 @@ class ItemScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         store = self.kiteboard.session.store
-        organization = store.organization() if store else None
+        organization = store.read.organization() if store else None
         self.top_bar.show_where(organization.name if organization else None, self.space)
         self.top_bar.show_status(self.kiteboard.session, self.space.id)
         await self._show(keep_scroll=False)
@@ -53,10 +53,10 @@ class ItemScreen(Screen[None]):
             return
         await self.query_one(ItemDetailView).show_item(
             self.item_id,
-            store.item(self.item_id),
-            store.comments(self.item_id),
+            store.read.item(self.item_id),
+            store.read.comments(self.item_id),
             space_key=self.space.key,
-            comments_since=store.comments_followed_since(self.space.id),
+            comments_since=store.read.comments_followed_since(self.space.id),
             keep_scroll=keep_scroll,
         )
 

@@ -99,7 +99,7 @@ class TopBar(Widget):
         if session.engine is not None:
             self.set_status(session.engine.statuses.status(space_id))
         elif session.store is not None:
-            self.set_status(session.store.sync_status(space_id), connecting=session.connecting)
+            self.set_status(session.store.read.sync_status(space_id), connecting=session.connecting)
 
     def show_offline(
         self, session: Session, space_id: str, since: float, why: str, *, rejected: bool = False
@@ -108,7 +108,7 @@ class TopBar(Widget):
         token rejected: then nothing is retried, and the bar says so)."""
         from kiteboard.store.rows import SyncStatus
 
-        stored = session.store.sync_status(space_id) if session.store else None
+        stored = session.store.read.sync_status(space_id) if session.store else None
         last = stored.last_synced_at if stored else None
         state = "rejected" if rejected else "offline"
         self.set_status(SyncStatus(state, last_synced_at=last, offline_since=since, message=why))

@@ -102,7 +102,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
 
     def restore_draft(self) -> None:
         """Call from on_mount after the fields are built."""
-        draft = self.store.load_draft(self.draft_key)
+        draft = self.store.local.load_draft(self.draft_key)
         if not draft:
             return
         self.restore_state(draft)
@@ -143,9 +143,9 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
             return
         (state,) = pending
         if state is None:
-            self.store.clear_draft(self.draft_key)
+            self.store.local.clear_draft(self.draft_key)
         else:
-            self.store.save_draft(self.draft_key, state)
+            self.store.local.save_draft(self.draft_key, state)
 
     def save_draft_now(self) -> None:
         """Capture and write at once (before sending, or handing over to an editor)."""
@@ -207,7 +207,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
     def handle_result(self, result: WriteResult[Any]) -> None:
         if isinstance(result, Saved):
             self._finished = True
-            self.store.clear_draft(self.draft_key)
+            self.store.local.clear_draft(self.draft_key)
             self.finish(result)
             return
         if isinstance(result, NeedsRetry):
@@ -250,7 +250,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
 
     def discard(self) -> None:
         self._finished = True
-        self.store.clear_draft(self.draft_key)
+        self.store.local.clear_draft(self.draft_key)
         self.dismiss(None)
 
     # -- $EDITOR -------------------------------------------------------------------------

@@ -45,8 +45,8 @@ class CommentForm(DraftForm[str | None]):
         super().__init__(store, comment_draft_key(item_id), on_gone=on_gone)
         self.writer = writer
         self.item_id = item_id
-        detail = store.item(item_id)
-        card = detail.card if detail else store.card(item_id)
+        detail = store.read.item(item_id)
+        card = detail.card if detail else store.read.card(item_id)
         key = detail.space_key if detail else None
         number = card.number if card else None
         self.reference = f"{key}-{number}" if key and number is not None else "item"

@@ -49,7 +49,7 @@ def edit_item_draft_key(item_id: str) -> str:
 
 def item_fields(store: Store, item_id: str) -> ItemFields | None:
     """The item as the store has it now, as the form edits it."""
-    detail = store.item(item_id)
+    detail = store.read.item(item_id)
     if detail is None:
         return None
     card = detail.card
@@ -83,8 +83,8 @@ class WorkItemForm(DraftForm[str | None]):
         draft_key = edit_item_draft_key(item_id) if item_id else new_item_draft_key(space_id)
         super().__init__(store, draft_key, on_gone=on_gone)
         self.writer = writer
-        self.statuses = list(store.statuses(space_id))
-        space = store.space(space_id)
+        self.statuses = list(store.read.statuses(space_id))
+        space = store.read.space(space_id)
         self.space_key = space.key if space is not None else None
         self.space_name = space.name if space is not None else ""
         if item_id is not None:
@@ -92,7 +92,7 @@ class WorkItemForm(DraftForm[str | None]):
             if current is None:
                 raise LookupError(f"item {item_id} is not in the store")
             self.base = current
-            self.number = getattr(store.card(item_id), "number", None)
+            self.number = getattr(store.read.card(item_id), "number", None)
         else:
             default_status = status_id or (self.statuses[0].id if self.statuses else "")
             self.base = ItemFields(status_id=default_status, placement="top")
@@ -106,7 +106,7 @@ class WorkItemForm(DraftForm[str | None]):
 
     def compose(self) -> ComposeResult:
         base = self.base
-        labels = [LabelChoice(x.id, x.name, x.color) for x in self.store.labels(self.space_id)]
+        labels = [LabelChoice(x.id, x.name, x.color) for x in self.store.read.labels(self.space_id)]
         status_options = [(Content(safe_line(s.name, max_chars=40)), s.id) for s in self.statuses]
         with Vertical(id="form-box", classes="item-form") as box:
             box.border_title = self._heading()

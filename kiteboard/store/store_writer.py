@@ -1,17 +1,17 @@
-"""The store's writes, as the sync engine (and later the writing code) makes them.
+"""StoreWriter: the store's writes, as the sync engine and the writer make them.
 
-A mixin of Store (db.py), kept apart so each file reads in one sitting. Every method
-is one transaction (or joins the caller's) and reports what really changed, so the
-engine announces only real changes: an unchanged refresh announces nothing.
+Every method is one transaction (or joins the caller's: ``Store.transaction()``) and
+reports what really changed, so the engine announces only real changes: an unchanged
+refresh announces nothing.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
-from typing import Any, Literal
+from typing import Literal
 
+from kiteboard.store.database import Database
 from kiteboard.store.records import LABEL_SEP, CommentRecord, ItemRecord, SpaceSync
 
 Change = Literal["added", "changed"]
@@ -30,21 +30,14 @@ class TitleDiff:
         self.moved_away: dict[str, str] = {}  # id -> the space it left
 
 
-class SyncWrites:
-    # Provided by Store.
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
-
-    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-        raise NotImplementedError
-
-    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+class StoreWriter:
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     # ----- organization, spaces, columns, labels ---------------------------------------
 
     def save_organization(self, org_id: str, name: str) -> None:
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             conn.execute("DELETE FROM organization WHERE id != ?", (org_id,))
             conn.execute(
                 "INSERT OR REPLACE INTO organization (id, name) VALUES (?, ?)", (org_id, name)
@@ -54,7 +47,7 @@ class SyncWrites:
         """The organization's spaces, in the server's order. A space no longer listed
         is forgotten with everything in it. True when anything changed."""
         entries = list(entries)
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             before = conn.execute("SELECT id, name, position FROM spaces").fetchall()
             wanted = {ident: (name, pos) for pos, (ident, name) in enumerate(entries)}
             for ident, _name, _pos in before:
@@ -72,7 +65,7 @@ class SyncWrites:
     def set_space_key(self, space_id: str, key: str, source: str) -> bool:
         """Remember the space's key. A different key than before makes every number
         that answered 404 under the old key worth asking again. True when changed."""
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute("SELECT key FROM spaces WHERE id = ?", (space_id,)).fetchone()
             if row is None:
                 return False
@@ -85,19 +78,15 @@ class SyncWrites:
             return row[0] != key
 
     def forget_space_key(self, space_id: str) -> None:
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             conn.execute(
                 "UPDATE spaces SET key = NULL, key_source = NULL WHERE id = ?", (space_id,)
             )
 
-    def space_key_source(self, space_id: str) -> str | None:
-        row = self._one("SELECT key_source FROM spaces WHERE id = ?", (space_id,))
-        return row[0] if row else None
-
     def save_statuses(self, space_id: str, entries: Iterable[tuple[str, str]]) -> bool:
         """The space's columns in board order. True when anything changed."""
         wanted = [(ident, name, pos) for pos, (ident, name) in enumerate(entries)]
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             before = conn.execute(
                 "SELECT id, name, position FROM statuses WHERE space_id = ? ORDER BY position",
                 (space_id,),
@@ -116,7 +105,7 @@ class SyncWrites:
         """The space's labels (names only: /metadata/labels has no colors; colors come
         from the items that carry them and are kept). True when anything changed."""
         wanted = dict(entries)
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             before = dict(
                 conn.execute(
                     "SELECT id, name FROM labels WHERE space_id = ?", (space_id,)
@@ -135,7 +124,7 @@ class SyncWrites:
         return True
 
     def save_label(self, space_id: str, label_id: str, name: str, color: str | None) -> None:
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             _upsert_label(conn, space_id, label_id, name, color)
 
     # ----- items ----------------------------------------------------------------------
@@ -147,7 +136,7 @@ class SyncWrites:
         new item, ("changed", ...) for a stub loaded or an item that changed, (None,
         None) when nothing was written. An older version (updatedAt before the stored
         one: a slow backfill answer racing a refresh) never overwrites a newer one."""
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT i.space_id, i.updated_at, i.loaded, i.status_id, b.json FROM items i "
                 "LEFT JOIN item_bodies b ON b.item_id = i.id WHERE i.id = ?",
@@ -211,7 +200,7 @@ class SyncWrites:
         space moved here: it becomes a stub (its number and status there are stale)."""
         wanted = dict(entries)
         diff = TitleDiff()
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             before = dict(
                 conn.execute("SELECT id, title FROM items WHERE space_id = ?", (space_id,))
             )
@@ -242,7 +231,7 @@ class SyncWrites:
 
     def remove_item(self, item_id: str) -> str | None:
         """Forget an item (deleted on the server). Returns the space it was in."""
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute("SELECT space_id FROM items WHERE id = ?", (item_id,)).fetchone()
             if row:
                 _delete_item(conn, item_id)
@@ -251,27 +240,16 @@ class SyncWrites:
     def set_item_status(self, item_id: str, status_id: str) -> str | None:
         """Put a card in another column before the server confirms (an optimistic
         move). Returns the item's space, or None if the item is unknown."""
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute("SELECT space_id FROM items WHERE id = ?", (item_id,)).fetchone()
             if row:
                 conn.execute("UPDATE items SET status_id = ? WHERE id = ?", (status_id, item_id))
         return row[0] if row else None
 
-    def stub_ids(self, space_id: str) -> set[str]:
-        rows = self._all("SELECT id FROM items WHERE space_id = ? AND loaded = 0", (space_id,))
-        return {row[0] for row in rows}
-
-    def loaded_numbers(self, space_id: str) -> set[int]:
-        rows = self._all(
-            "SELECT number FROM items WHERE space_id = ? AND loaded = 1 AND number IS NOT NULL",
-            (space_id,),
-        )
-        return {row[0] for row in rows}
-
     def mark_recheck(self, space_id: str, updated_before: str) -> int:
         """Flag loaded items last seen as updated before a time: after a gap in the
         change feed they may have changed unseen. Returns how many were flagged."""
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE items SET recheck = 1 WHERE space_id = ? AND loaded = 1 "
                 "AND number IS NOT NULL AND (updated_at IS NULL OR updated_at < ?)",
@@ -279,47 +257,20 @@ class SyncWrites:
             )
             return cursor.rowcount
 
-    def recheck_numbers(self, space_id: str) -> list[int]:
-        rows = self._all(
-            "SELECT number FROM items WHERE space_id = ? AND recheck = 1 AND number IS NOT NULL "
-            "ORDER BY number DESC",
-            (space_id,),
-        )
-        return [row[0] for row in rows]
-
     def clear_recheck(self, space_id: str, number: int) -> None:
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             conn.execute(
                 "UPDATE items SET recheck = 0 WHERE space_id = ? AND number = ?", (space_id, number)
             )
 
-    def newest_loaded_number(self, space_id: str, *, other_than: int | None = None) -> int | None:
-        """The largest number of a loaded item (to try a key on), or None."""
-        row = self._one(
-            "SELECT max(number) FROM items WHERE space_id = ? AND loaded = 1 AND number != ?",
-            (space_id, -1 if other_than is None else other_than),
-        )
-        return row[0] if row else None
-
-    def item_at(self, space_id: str, number: int) -> str | None:
-        row = self._one(
-            "SELECT id FROM items WHERE space_id = ? AND number = ? AND loaded = 1",
-            (space_id, number),
-        )
-        return row[0] if row else None
-
     # ----- numbers that answered 404 --------------------------------------------------
 
     def add_missing(self, space_id: str, number: int, key: str) -> None:
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO missing_numbers (space_id, number, key) VALUES (?, ?, ?)",
                 (space_id, number, key),
             )
-
-    def missing_numbers(self, space_id: str) -> set[int]:
-        rows = self._all("SELECT number FROM missing_numbers WHERE space_id = ?", (space_id,))
-        return {row[0] for row in rows}
 
     # ----- comments -------------------------------------------------------------------
 
@@ -327,7 +278,7 @@ class SyncWrites:
         """Keep every comment ever seen. Returns {space id: item ids whose comments
         changed} (new comments, or edited ones)."""
         changed: dict[str, set[str]] = {}
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             for c in comments:
                 row = conn.execute(
                     "SELECT body, updated_at FROM comments WHERE id = ?", (c.id,)
@@ -357,7 +308,7 @@ class SyncWrites:
     # ----- bookkeeping ----------------------------------------------------------------
 
     def save_sync_state(self, state: SpaceSync) -> None:
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             _ensure_sync_row(conn, state.space_id)
             conn.execute(
                 "UPDATE space_sync SET max_number = max(max_number, ?), feed_high_water = ?, "
