@@ -202,3 +202,25 @@ async def test_the_board_under_a_modal_keeps_up_with_the_sync(tmp_path):
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is board)
         assert card_list.cursor_id == item_id
+
+
+async def test_the_open_space_picker_lists_a_space_the_sync_just_found(tmp_path):
+    from textual.widgets import OptionList
+
+    from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+    app, state = make_synced_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.connected)
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpacePickerScreen))
+        options = app.screen.query_one("#picker-list", OptionList)
+        before = options.option_count
+
+        state.add_space("Roadmap", "RM")
+        await app.session.engine.sync_spaces()
+
+        await wait_until(pilot, lambda: options.option_count == before + 1)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(before + 1)]
+        assert any("Roadmap" in label for label in labels)
