@@ -24,36 +24,37 @@ from kiteboard.store.events import (
 
 class StoreMessage(Message, bubble=False):
     """A sync event, delivered to one screen in the app's event loop. Not bubbling: each
-    screen gets its own, and the app must not see them come back."""
+    screen gets its own, and the app must not see them come back (every subclass says
+    bubble=False again: Textual sets it back to True for a subclass that does not)."""
 
     event: SyncEvent
 
 
-class StoreItemsChanged(StoreMessage):
+class StoreItemsChanged(StoreMessage, bubble=False):
     def __init__(self, event: ItemsChanged) -> None:
         super().__init__()
         self.event: ItemsChanged = event
 
 
-class StoreCommentsChanged(StoreMessage):
+class StoreCommentsChanged(StoreMessage, bubble=False):
     def __init__(self, event: CommentsChanged) -> None:
         super().__init__()
         self.event: CommentsChanged = event
 
 
-class StoreSpacesChanged(StoreMessage):
+class StoreSpacesChanged(StoreMessage, bubble=False):
     def __init__(self, event: SpacesChanged) -> None:
         super().__init__()
         self.event: SpacesChanged = event
 
 
-class StoreBoardLayoutChanged(StoreMessage):
+class StoreBoardLayoutChanged(StoreMessage, bubble=False):
     def __init__(self, event: BoardLayoutChanged) -> None:
         super().__init__()
         self.event: BoardLayoutChanged = event
 
 
-class StoreSyncStatusChanged(StoreMessage):
+class StoreSyncStatusChanged(StoreMessage, bubble=False):
     def __init__(self, event: SyncStatusChanged) -> None:
         super().__init__()
         self.event: SyncStatusChanged = event
