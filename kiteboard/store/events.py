@@ -1,9 +1,11 @@
 """What the sync engine announces, so a UI updates only what changed.
 
-Subscribers (SyncEngine.subscribe) are plain callables, called on the event loop that
-runs the engine, with one of these. Item ids are frozensets: a subscriber re-reads the
-named cards from the store (Store.card / Store.cards); the events carry no data that
-could go stale.
+A closed set: ``SyncEvent`` is their union. Subscribers (``SyncEngine.events``, the
+EventHub) are plain callables, called on the event loop that runs the engine, with one
+of these; the UI turns each into a Textual message of its own kind (ui/messages.py).
+Item ids are frozensets: a subscriber re-reads the named cards from the store
+(``store.read.card`` / ``store.read.cards``); the events carry no data that could go
+stale.
 """
 
 from __future__ import annotations
