@@ -10,6 +10,4 @@ writer that sends the user's writes (``writer.py``).
 May import: the standard library and ``kiteboard.api`` (its models and errors; the
 client only where the network is used, lazily). Never imports textual, ``kiteboard.ui``,
 ``kiteboard.session`` or ``kiteboard.emulator``: the UI and the session sit above it.
-(``cli.py``, the ``kiteboard sync`` command, also reads ``kiteboard.config``: it is the
-command line's, and moves there.)
 """
