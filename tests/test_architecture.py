@@ -6,6 +6,7 @@
   api module that talks HTTP, the emulator): it asks the session (it may use the API's
   models and errors);
 - api imports neither store, session, ui nor emulator;
+- nothing but the command line imports the command line;
 - no import cycle between the packages.
 
 Every import counts: at the top, inside functions, under `TYPE_CHECKING`; relative ones
@@ -161,6 +162,13 @@ def test_the_api_stands_alone():
     assert not offenders, "api imports neither store, session, ui nor emulator:\n" + "\n".join(
         offenders
     )
+
+
+def test_only_the_command_line_imports_the_command_line():
+    """The command line (cli/, __main__) is the top layer: nothing below imports it."""
+    below = [p for p in _files() if layer_of(module_name(p)) != "cli"]
+    offenders = _offenders(below, lambda n: layer_of(n) == "cli")
+    assert not offenders, "only the command line imports it:\n" + "\n".join(offenders)
 
 
 def package_graph(root: Path = ROOT) -> dict[str, dict[str, str]]:
