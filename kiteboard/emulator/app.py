@@ -3,8 +3,11 @@
 `Emulator.handle` runs a request through, in this order: statistics; fault injection
 (faults.py); the rate limit (429 RATE_LIMITED with Retry-After); routing (unknown path:
 404 NOT_FOUND, so a wrong base URL does not look like a bad token); the token (401
-UNAUTHORIZED); the endpoint (routes.py). Latency is added by the transports, before
-they call `handle`, because only they know how to sleep (asyncio or a thread).
+UNAUTHORIZED); the endpoint (routes.py, or graphql_api.py for POST /developers/graphql).
+REST and GraphQL share the state, the rate limit and the faults; REST takes the token
+in `X-API-KEY`, GraphQL in `Authorization: Bearer`. With `graphql=False` the GraphQL
+endpoint answers 404, as a server without it would. Latency is added by the transports,
+before they call `handle`, because only they know how to sleep (asyncio or a thread).
 """
 
 from __future__ import annotations
@@ -18,12 +21,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from kiteboard.emulator import routes
-from kiteboard.emulator.errors import EmulatorError, no_such_endpoint, rate_limited, unauthorized
+from kiteboard.emulator.errors import (
+    UNAUTHORIZED_MESSAGE,
+    EmulatorError,
+    no_such_endpoint,
+    rate_limited,
+    unauthorized,
+)
 from kiteboard.emulator.faults import FaultPlan, html_error_page, truncate_json
 from kiteboard.emulator.ratelimit import TokenBucket
 from kiteboard.emulator.state import EmulatorState
 
 BASE_PATH = "/developers/rest/v1"
+GRAPHQL_PATH = "/developers/graphql"
 JSON_TYPE = "application/json; charset=utf-8"
 DEFAULT_TOKEN = "demo"
 # Faults the transport must act out instead of delivering the answer.
@@ -51,6 +61,8 @@ class EmulatorStats:
     per_endpoint: Counter[tuple[str, str]] = field(default_factory=Counter)  # (method, path)
     rate_limited: int = 0
     faults: Counter[str] = field(default_factory=Counter)  # by kind
+    # GraphQL requests by the root fields they asked for ("workItems", "editWorkItem").
+    graphql_fields: Counter[str] = field(default_factory=Counter)
 
     def count(self, method: str, path: str) -> int:
         return self.per_endpoint[(method.upper(), path)]
@@ -59,6 +71,7 @@ class EmulatorStats:
         self.requests = self.rate_limited = 0
         self.per_endpoint.clear()
         self.faults.clear()
+        self.graphql_fields.clear()
 
 
 def json_response(
@@ -79,10 +92,18 @@ def strip_base(path: str) -> str | None:
     return None
 
 
+def api_path(full_path: str) -> str | None:
+    """The path `Emulator.handle` takes for a URL's path: relative to the REST prefix
+    under it, GRAPHQL_PATH for the GraphQL endpoint, None outside both."""
+    if full_path.rstrip("/") == GRAPHQL_PATH:
+        return GRAPHQL_PATH
+    return strip_base(full_path)
+
+
 def outside_base(method: str, path: str) -> EmulatorResponse:
     """The answer to a request outside the API's prefix (e.g. a base URL without it)."""
     error = no_such_endpoint(method, path)
-    error.message += f" (the API is served under {BASE_PATH})"
+    error.message += f" (the API is served under {BASE_PATH}, and GraphQL at {GRAPHQL_PATH})"
     return error_response(error)
 
 
@@ -96,8 +117,10 @@ class Emulator:
         burst: int | None = None,
         faults: FaultPlan | None = None,
         clock: Callable[[], float] = time.monotonic,
+        graphql: bool = True,
     ) -> None:
         self.state = state
+        self.graphql = graphql  # False: POST /developers/graphql answers 404
         self._token = token.encode()
         self._clock = clock
         self.faults = faults or FaultPlan()
@@ -159,6 +182,8 @@ class Emulator:
             if wait is not None:
                 self.stats.rate_limited += 1
                 return error_response(rate_limited(wait), {"Retry-After": str(wait)})
+        if path == GRAPHQL_PATH:
+            return self._graphql(method, path, headers, body)
         handler = routes.resolve(method, path)
         if handler is None:
             return error_response(no_such_endpoint(method, path))
@@ -174,6 +199,36 @@ class Emulator:
             return error_response(error)
         return json_response(status, value)
 
+    def _graphql(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+    ) -> EmulatorResponse:
+        if not self.graphql or method != "POST":
+            return error_response(no_such_endpoint(method, path))
+        if not self._bearer(headers):
+            error = {"message": UNAUTHORIZED_MESSAGE, "extensions": {"code": "UNAUTHENTICATED"}}
+            return json_response(401, {"errors": [error]})
+        # graphql-core is imported on the first GraphQL request, never at start-up.
+        from kiteboard.emulator import graphql_api
+
+        try:
+            status, answer, fields = graphql_api.run(self.state, body)
+        except Exception:  # a bug in the emulator: say so as the server would, a 500
+            log.exception("emulator failed on a GraphQL request")
+            error = EmulatorError(500, "INTERNAL_ERROR", "The emulator failed (a bug)")
+            return error_response(error)
+        self.stats.graphql_fields.update(fields)
+        return json_response(status, answer)
+
     def _authorised(self, headers: Mapping[str, str]) -> bool:
         given = next((v for k, v in headers.items() if k.lower() == "x-api-key"), "")
         return bool(given) and hmac.compare_digest(given.encode(), self._token)
+
+    def _bearer(self, headers: Mapping[str, str]) -> bool:
+        given = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        scheme, _, token = given.strip().partition(" ")
+        token = token.strip()
+        return (
+            scheme.lower() == "bearer"
+            and bool(token)
+            and hmac.compare_digest(token.encode(), self._token)
+        )

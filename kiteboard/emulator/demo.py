@@ -2,9 +2,10 @@
 
 Four spaces (Kiteboard/KB, Platform/PLAT, Design/DES, Growth/GRO) with 4-6 statuses
 each, labels with hex and named colours, items with realistic titles and markdown, and
-comments from several people plus one application. Growth has NO comments at all, so a
-client cannot learn its key from /recent/comments (the sync engine must cope). `items`
-sets the size of the large space, Platform (thousands, for benchmarks).
+comments from several people plus one application; an Archived status, column order,
+members and history that only GraphQL shows (demo_board.py). Growth has NO comments at
+all, so a client cannot learn its key from /recent/comments (the sync engine must
+cope). `items` sets the size of the large space, Platform (thousands, for benchmarks).
 
 History is dated relative to a FIXED base date (BASE_MS), not to now, so that snapshots
 stay stable; every demo timestamp is unique. Mutations made later use the state's
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiteboard.emulator import demo_text
+from kiteboard.emulator.demo_board import add_board_details
 from kiteboard.emulator.demo_titles import DESIGN, GROWTH, KITEBOARD, PLATFORM, generated_title
 from kiteboard.emulator.records import Actor, Space, WorkItem
 from kiteboard.emulator.state import EmulatorState
@@ -131,6 +133,7 @@ def build_demo_state(
         spaces[plan.key] = _build_space(state, plan, size, rng, timeline, users, app)
     _build_initiatives(state, spaces, users, timeline)
     _build_feedback(state, spaces, users, timeline)
+    add_board_details(state, seed)
     return state
 
 

@@ -2,6 +2,8 @@
 
 Timestamps are epoch milliseconds (ints); serialize.py turns them into the contract's
 ISO 8601 strings. Enums (effort, impact) are stored lowercase, as requests send them.
+Some fields only GraphQL shows (status types, sort keys, members, activities): REST
+answers are made of the others, exactly as before they existed.
 """
 
 from __future__ import annotations
@@ -29,10 +31,15 @@ class Space:
     id: str
     name: str
     key: str
-    status_ids: list[str] = field(default_factory=list)  # board order
+    status_ids: list[str] = field(default_factory=list)  # the board's columns, in order
+    # Statuses that are not columns (type ARCHIVED): only GraphQL lists them.
+    hidden_status_ids: list[str] = field(default_factory=list)
     label_ids: list[str] = field(default_factory=list)
     item_ids: list[str] = field(default_factory=list)  # creation (= number) order
     next_number: int = 1
+
+
+STATUS_TYPES = ("BACKLOG", "TODO", "IN_PROGRESS", "DONE", "ARCHIVED")
 
 
 @dataclass(slots=True)
@@ -40,6 +47,8 @@ class Status:
     id: str
     space_id: str
     name: str
+    type: str = "TODO"  # one of STATUS_TYPES
+    default: bool = False  # where an item created without a status goes
 
 
 @dataclass(slots=True)
@@ -64,6 +73,21 @@ class WorkItem:
     actor_id: str
     created_at: int
     updated_at: int
+    sort: str = ""  # orders the item in its status column (sort_keys.py)
+    member_ids: list[str] = field(default_factory=list)  # users working on it
+
+
+@dataclass(slots=True)
+class Activity:
+    """One entry of a work item's history. ``type`` is Kitemaker's ActivityType
+    (CREATED, STATUS_CHANGED, TITLE_CHANGED, ...); ``details`` says what changed."""
+
+    id: str
+    item_id: str
+    type: str
+    actor_id: str
+    details: dict[str, object]
+    created_at: int
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TextIO
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from kiteboard.emulator.app import BASE_PATH, Emulator, EmulatorResponse, outside_base, strip_base
+from kiteboard.emulator.app import BASE_PATH, Emulator, EmulatorResponse, api_path, outside_base
 
 
 class _Server(ThreadingHTTPServer):
@@ -58,7 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(emulator.latency_s)
         url = urlsplit(self.path)
         full_path = unquote(url.path)
-        path = strip_base(full_path)
+        path = api_path(full_path)
         if path is None:
             answer = outside_base(self.command, full_path)
         else:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from kiteboard.emulator.app import BASE_PATH, Emulator, EmulatorResponse, outside_base, strip_base
+from kiteboard.emulator.app import BASE_PATH, Emulator, EmulatorResponse, api_path, outside_base
 
 DEMO_BASE_URL = "http://emulator.invalid" + BASE_PATH
 
@@ -57,7 +57,7 @@ class EmulatorTransport(httpx.AsyncBaseTransport, httpx.BaseTransport):
         return self._deliver(request, answer)
 
     def _answer(self, request: httpx.Request, body: bytes) -> EmulatorResponse:
-        path = strip_base(request.url.path)
+        path = api_path(request.url.path)
         if path is None:
             return outside_base(request.method, request.url.path)
         query: dict[str, str] = {}
