@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -379,3 +380,23 @@ def test_a_sort_key_fits_between_any_two_neighbours():
     assert column == sorted(column) and len(set(column)) == len(column)
     fresh = spread(2000)
     assert fresh == sorted(fresh) and len(set(fresh)) == 2000 and len(fresh[0]) <= 3
+
+
+@pytest.mark.parametrize(("switch", "status"), [([], 200), (["--graphql", "off"], 404)])
+def test_the_command_serves_graphql_unless_told_off(monkeypatch, capsys, switch, status):
+    from kiteboard.cli import emulator as cli
+    from kiteboard.cli.main import main
+
+    answers = []
+
+    def wait() -> None:
+        out = capsys.readouterr().out
+        base_url = re.search(r"Base URL: (\S+)", out)[1]
+        answers.append(("GraphQL:" in out, post(graphql_url(base_url), "{ organization { id } }")))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_wait_forever", wait)
+    assert main(["emulator", "--port", "0", "--token", TOKEN, "--items", "60", *switch]) == 0
+    [(announced, answer)] = answers
+    assert answer.status_code == status
+    assert announced == (status == 200)

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from kiteboard.api.urls import graphql_url
 from kiteboard.emulator.app import DEFAULT_TOKEN, Emulator
 from kiteboard.emulator.demo import build_demo_state
 from kiteboard.emulator.faults import FaultPlan
@@ -59,6 +60,7 @@ def run_emulator(
         token=args.token,
         rate_limit=args.rate_limit,
         faults=FaultPlan(latency_ms=args.latency_ms),
+        graphql=getattr(args, "graphql", "on") != "off",
     )
     server = EmulatorServer(emulator, args.host, args.port, log=err)
     try:
@@ -74,6 +76,8 @@ def run_emulator(
     print(f"Kitemaker emulator: {state.organization.name} — {spaces}", file=out)
     print(f"Base URL: {base_url}", file=out)
     print(f'Try:      curl -H "X-API-KEY: {shown_token}" {base_url}/organization', file=out)
+    if emulator.graphql:
+        print(f"GraphQL:  {graphql_url(base_url)} (Authorization: Bearer <token>)", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
     previous = _raise_on_sigterm()
     try:

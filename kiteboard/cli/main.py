@@ -99,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate-limit", type=float, default=None, help="requests per second (default: none)"
     )
     emulator.add_argument(
+        "--graphql",
+        choices=("on", "off"),
+        default="on",
+        help="serve the GraphQL API at /developers/graphql (off: it answers 404 there)",
+    )
+    emulator.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow a non-loopback --host (the emulator has no real security)",

@@ -7,7 +7,8 @@ endpoints) and GraphQL (the part kiteboard uses), over one organization.
 - graphql_api.py (schema.graphql, graphql_shapes/paging/writes.py): the GraphQL
   endpoint, executed by graphql-core, imported on its first request;
 - app.py: `Emulator.handle`, one request in, one answer out (auth, rate limit, faults);
-- transport.py: in-process httpx transport; server.py: HTTP on loopback; cli.py: the command.
+- transport.py: in-process httpx transport; server.py: HTTP on loopback (the command
+  is kiteboard/cli/emulator.py).
 
 Never imports kiteboard.api (it is the other half of the contract tests) nor textual;
 httpx only in transport.py.
