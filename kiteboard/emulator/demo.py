@@ -122,6 +122,7 @@ def build_demo_state(
         raise ValueError("items must not be negative")
     rng = random.Random(f"kiteboard-demo-{seed}")
     state = EmulatorState(seed=seed, clock=clock)
+    state.sort_keys_deferred = True  # keys for the built columns at once, at the end
     timeline = _Timeline(random.Random(f"kiteboard-demo-dates-{seed}"))
     users = [state.add_actor(name, "user") for name in USERS]
     app = state.add_actor(APPLICATION, "application")

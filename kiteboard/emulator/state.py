@@ -44,16 +44,18 @@ class EmulatorState(StateCore):
         """Put `item` in the column: by its new `sort` key when given, else at the top
         or the bottom (with a key before the first or after the last)."""
         column = self._columns[status_id]
-        keys = [self.items[i].sort for i in column]
+        if self.sort_keys_deferred and sort is None:
+            column.insert(0 if placement == "top" else len(column), item.id)
+            return
         if sort is not None:
-            position = bisect.bisect_right(keys, sort)
+            position = bisect.bisect_right(column, sort, key=lambda i: self.items[i].sort)
             item.sort = sort
         elif placement == "top":
             position = 0
-            item.sort = sort_keys.between(None, keys[0] if keys else None)
+            item.sort = sort_keys.between(None, self.items[column[0]].sort if column else None)
         else:
             position = len(column)
-            item.sort = sort_keys.between(keys[-1] if keys else None, None)
+            item.sort = sort_keys.between(self.items[column[-1]].sort if column else None, None)
         column.insert(position, item.id)
 
     # ---- work items -----------------------------------------------------------------

@@ -72,6 +72,9 @@ class StateCore:
         self._comments_by_space: dict[str, list[str]] = {}
         self._comments_by_item: dict[str, list[str]] = {}  # in the order they were made
         self._activities: dict[str, list[Activity]] = {}  # item id -> history, oldest first
+        # A builder placing thousands of items sets this, then calls spread_sort_keys():
+        # keys made one insertion at a time at the top grow long, and slowly.
+        self.sort_keys_deferred = False
 
     # ---- ids and time -------------------------------------------------------------
 
@@ -157,8 +160,9 @@ class StateCore:
         return label
 
     def spread_sort_keys(self) -> None:
-        """Give every column evenly spaced keys in its present order (for a builder:
-        keys made by many insertions at the top grow long)."""
+        """Give every column evenly spaced keys in its present order, and make keys
+        on every insertion from now on (see sort_keys_deferred)."""
+        self.sort_keys_deferred = False
         for item_ids in self._columns.values():
             for item_id, key in zip(item_ids, sort_keys.spread(len(item_ids)), strict=True):
                 self.items[item_id].sort = key
