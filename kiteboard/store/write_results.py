@@ -14,7 +14,10 @@ Every write ends in exactly one of three results:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from kiteboard.store.db import Store
 
 T = TypeVar("T")
 
@@ -171,3 +174,19 @@ def rebase_edit(
             base[key] = old_base[key]
             fields[key] = old_fields[key]
     return ItemFields.from_dict(base), ItemFields.from_dict(fields)
+
+
+def item_fields(store: Store, item_id: str) -> ItemFields | None:
+    """The item as the store has it now, as a form (or the undo history) edits it."""
+    detail = store.read.item(item_id)
+    if detail is None:
+        return None
+    card = detail.card
+    return ItemFields(
+        title=card.title,
+        status_id=card.status_id or "",
+        description=detail.description or "",
+        label_ids=tuple(card.label_ids),
+        effort=normalize_size(card.effort),
+        impact=normalize_size(card.impact),
+    )

@@ -11,6 +11,9 @@ Two promises live here:
 - a move shows at once: the card's new status is put in the store before the request,
   and put back if Kitemaker refuses.
 
+Every write that lands is recorded in ``history`` (undo.py: how the board, the item
+screen and the triage walk undo); batches and undo itself are in write_batch.py.
+
 No textual here; pydantic models arrive only as the client's answers.
 """
 
@@ -18,28 +21,32 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kiteboard.api.errors import (
-    AuthError,
-    BadRequestError,
     KitemakerError,
-    NetworkError,
     NotFoundError,
-    RateLimitedError,
-    ServerUnavailableError,
     UnknownOutcomeError,
 )
+from kiteboard.store.undo import UndoStack, UndoStep
+from kiteboard.store.undo_names import edit_change, move_change, move_text, reference
+from kiteboard.store.write_errors import (
+    failure,
+    find_comment,
+    find_created_item,
+    lost_text,
+    status_in_feed,
+)
 from kiteboard.store.write_results import (
-    TOKEN_HELP,
     ItemFields,
     NeedsRetry,
     Refused,
     Saved,
     WriteResult,
     changed_fields,
+    item_fields,
 )
 from kiteboard.store.write_seam import StoreSeam, WriteSeam
 
@@ -47,11 +54,8 @@ if TYPE_CHECKING:
     from kiteboard.api.client import KitemakerClient
     from kiteboard.api.models import Comment, Label, WorkItem
     from kiteboard.store.db import Store
-
-# How far the server's clock may be behind ours when matching "created after the
-# attempt" in the change feed. Generous: an item we already knew is excluded anyway.
-CLOCK_SKEW = 300.0
-FEED_COUNT = 50  # the API's maximum
+    from kiteboard.store.undo import UndoPlan, UndoResult
+    from kiteboard.store.write_batch import BatchResult
 
 
 class ItemWriter:
@@ -70,6 +74,16 @@ class ItemWriter:
         self._clock = clock
         # One write at a time per item, so that two quick moves land in order.
         self._item_locks: dict[str, asyncio.Lock] = {}
+        # This session's writes, newest last: what `u` undoes (see undo.py).
+        self.history = UndoStack()
+
+    @property
+    def client(self) -> KitemakerClient:
+        return self._client
+
+    @property
+    def store(self) -> Store:
+        return self._store
 
     # -- create / edit -------------------------------------------------------------------
 
@@ -80,7 +94,9 @@ class ItemWriter:
         feed is checked first and the item is not sent again if it is there."""
         known = {card.id for card in self._store.read.cards(space_id)}
         if unconfirmed_since is not None:
-            found = await self._find_created_item(space_id, fields, unconfirmed_since, known)
+            found = await find_created_item(
+                self._client, space_id, fields, unconfirmed_since, known
+            )
             if isinstance(found, NeedsRetry | Refused):
                 return found
             if found is not None:
@@ -98,7 +114,7 @@ class ItemWriter:
             )
         except UnknownOutcomeError as lost:
             since = unconfirmed_since if unconfirmed_since is not None else started
-            found = await self._find_created_item(space_id, fields, since, known)
+            found = await find_created_item(self._client, space_id, fields, since, known)
             if isinstance(found, Refused):
                 return found
             if isinstance(found, NeedsRetry):
@@ -106,74 +122,167 @@ class ItemWriter:
             if found is not None:
                 return self._landed_item(found)
             return NeedsRetry(
-                f"{_lost(lost)}, and the item is not among Kitemaker's recent changes, so "
+                f"{lost_text(lost)}, and the item is not among Kitemaker's recent changes, so "
                 "it was not created.",
                 unconfirmed_since=since,
             )
         except KitemakerError as error:
-            return _failure(error, what="space")
+            return failure(error, what="space")
         self._seam.apply_item(item)
+        self._created(item)
         return Saved(item)
 
     async def update_item(
-        self, item_id: str, base: ItemFields, edited: ItemFields
+        self, item_id: str, base: ItemFields, edited: ItemFields, *, record: bool = True
     ) -> WriteResult[WorkItem | None]:
         """PUT /workitem with only the fields that differ from ``base`` (the item as the
         form opened it). Nothing changed: Saved(None) without a request. A lost answer
-        is safe to send again: a PUT sets the same values twice."""
+        is safe to send again: a PUT sets the same values twice. Saved: recorded in
+        ``history`` (``record`` False: the caller records, e.g. a batch)."""
         changes = changed_fields(base, edited)
         if not changes:
             return Saved(None)
+        result = await self.send_update(item_id, changes)
+        if record and isinstance(result, Saved) and result.value is not None:
+            change = edit_change(self._store, result.value.id, base, edited)
+            self.history.push(UndoStep(f"{change.reference} edited", (change,)))
+        return result
+
+    async def set_fields(self, item_id: str, **fields: Any) -> WriteResult[WorkItem | None]:
+        """Change some fields of an item as the store has it now (the walk's and the
+        bulk keys' labels, effort, impact): ``set_fields(id, label_ids=("…",))``,
+        ``effort="small"`` (None clears). Recorded in ``history`` like an edit."""
+        base = item_fields(self._store, item_id)
+        if base is None:
+            return Refused("gone", "This item is no longer on the board.")
+        return await self.update_item(item_id, base, replace(base, **fields))
+
+    async def send_update(
+        self, item_id: str, changes: dict[str, object]
+    ) -> WriteResult[WorkItem | None]:
+        """The PUT of ``changes`` (update_work_item's keywords); not recorded."""
         async with self._lock(item_id):
             try:
                 item = await self._client.update_work_item(item_id, **changes)
             except UnknownOutcomeError as lost:
                 return NeedsRetry(
-                    f"{_lost(lost)}; the change may not have been saved. Sending again is safe."
+                    f"{lost_text(lost)}; the change may not have been saved. Sending again is safe."
                 )
             except NotFoundError as error:
                 self._seam.forget_item(item_id)
-                return _failure(error, what="item")
+                return failure(error, what="item")
             except KitemakerError as error:
-                return _failure(error, what="item")
+                return failure(error, what="item")
             self._seam.apply_item(item)
+            self.history.note_ours(item.id, item.updated_at)
             return Saved(item)
 
     # -- move ----------------------------------------------------------------------------
 
-    async def move_item(self, item_id: str, status_id: str) -> WriteResult[WorkItem | None]:
+    async def move_item(
+        self, item_id: str, status_id: str, *, record: bool = True
+    ) -> WriteResult[WorkItem | None]:
         """Move a card to ``status_id``: the store has the new status at once (the board
         redraws from the engine's event), then the PUT; if Kitemaker refuses or cannot
-        be reached, the card moves back, unless it was moved again meanwhile."""
+        be reached, the card moves back, unless it was moved again meanwhile. Saved:
+        recorded in ``history`` as `KB-56 → Todo` (``record`` False: not)."""
         card = self._store.read.card(item_id)
         if card is None:
             return Refused("gone", "This item is no longer on the board.")
-        previous = card.status_id
-        if previous == status_id:
+        previous = self.show_move(item_id, status_id)
+        if previous is None:
             return Saved(None)
+        result = await self.send_move(item_id, status_id, previous)
+        if record and previous and isinstance(result, Saved) and result.value is not None:
+            change = move_change(self._store, card, previous)
+            self.history.push(UndoStep(move_text(self._store, card, status_id), (change,)))
+        return result
+
+    def show_move(self, item_id: str, status_id: str) -> str | None:
+        """Put the card in ``status_id`` in the store now (optimistic); its status
+        before ("" when it had none), or None when there is nothing to move (gone, or
+        already there)."""
+        card = self._store.read.card(item_id)
+        if card is None or card.status_id == status_id:
+            return None
         self._seam.set_status(item_id, status_id)
+        return card.status_id or ""
+
+    async def send_move(
+        self, item_id: str, status_id: str, previous: str
+    ) -> WriteResult[WorkItem | None]:
+        """The PUT of a move ``show_move`` showed; the card goes back to ``previous``
+        when it does not land. Not recorded."""
+        card = self._store.read.card(item_id)
+        space_id = card.space_id if card is not None else ""
         async with self._lock(item_id):
             try:
                 item = await self._client.update_work_item(item_id, status_id=status_id)
             except UnknownOutcomeError as lost:
-                landed = await self._status_in_feed(card.space_id, item_id)
+                landed = await status_in_feed(self._client, space_id, item_id)
                 if landed is not None and landed.status and landed.status.id == status_id:
                     self._seam.apply_item(landed)
+                    self.history.note_ours(landed.id, landed.updated_at)
                     return Saved(landed, note="The move was saved (checked after a lost answer).")
                 self._roll_back(item_id, status_id, previous)
-                return NeedsRetry(f"{_lost(lost)}, so the card went back. Move it again.")
+                return NeedsRetry(f"{lost_text(lost)}, so the card went back. Move it again.")
             except NotFoundError as error:
                 self._seam.forget_item(item_id)
-                return _failure(error, what="item")
+                return failure(error, what="item")
             except KitemakerError as error:
                 self._roll_back(item_id, status_id, previous)
-                return _failure(error, what="item")
+                return failure(error, what="item")
             self._seam.apply_item(item)
+            self.history.note_ours(item.id, item.updated_at)
             return Saved(item)
+
+    def _created(self, item: WorkItem) -> None:
+        card = self._store.read.card(item.id)
+        name = reference(self._store, card) if card is not None else f"#{item.number}"
+        self.history.push(UndoStep(f"{name} created", undoable=False))
+
+    def _commented(self, comment: Comment) -> None:
+        entity = comment.entity
+        card = self._store.read.card(entity.id) if entity is not None else None
+        name = reference(self._store, card) if card is not None else "an item"
+        self.history.push(UndoStep(f"a comment on {name}", undoable=False))
+
+    # -- batches and undo (write_batch.py) -----------------------------------------------
+
+    async def move_items(self, item_ids: list[str], status_id: str) -> BatchResult:
+        """Move several cards (the marked ones) to ``status_id``: all shown at once,
+        sent one after the other (paced by the client's pacer, as the sync's requests
+        are); ONE step in ``history``."""
+        from kiteboard.store.write_batch import move_items
+
+        return await move_items(self, item_ids, status_id)
+
+    async def set_fields_of(
+        self, item_ids: list[str], edit: Callable[[ItemFields], ItemFields], what: str
+    ) -> BatchResult:
+        """Edit several items, one after the other: ``edit`` gives each one's new fields
+        from its current ones; ``what`` names it ("labelled"). ONE history step."""
+        from kiteboard.store.write_batch import edit_items
+
+        return await edit_items(self, item_ids, edit, what)
+
+    async def prepare_undo(self) -> UndoPlan | None:
+        """What `u` would undo (None: nothing), with the items someone else changed
+        since our write (read from Kitemaker now): the screen asks before those."""
+        from kiteboard.store.write_batch import prepare_undo
+
+        return await prepare_undo(self)
+
+    async def undo(self, plan: UndoPlan) -> UndoResult:
+        """Send the reverse of ``plan.step`` (which must still be the history's top);
+        what could not be restored stays on top, for `u` to try again."""
+        from kiteboard.store.write_batch import undo
+
+        return await undo(self, plan)
 
     def _roll_back(self, item_id: str, moved_to: str, previous: str | None) -> None:
         card = self._store.read.card(item_id)
-        if card is not None and card.status_id == moved_to and previous is not None:
+        if card is not None and card.status_id == moved_to and previous:
             self._seam.set_status(item_id, previous)
 
     # -- comments and labels -------------------------------------------------------------
@@ -187,7 +296,9 @@ class ItemWriter:
         space_id = card.space_id if card is not None else None
         known = {row.id for row in self._store.read.comments(item_id)}
         if unconfirmed_since is not None and space_id is not None:
-            found = await self._find_comment(space_id, item_id, body, unconfirmed_since, known)
+            found = await find_comment(
+                self._client, space_id, item_id, body, unconfirmed_since, known
+            )
             if isinstance(found, NeedsRetry | Refused):
                 return found
             if found is not None:
@@ -199,8 +310,8 @@ class ItemWriter:
             except UnknownOutcomeError as lost:
                 since = unconfirmed_since if unconfirmed_since is not None else started
                 if space_id is None:
-                    return NeedsRetry(f"{_lost(lost)}.", unconfirmed_since=since)
-                found = await self._find_comment(space_id, item_id, body, since, known)
+                    return NeedsRetry(f"{lost_text(lost)}.", unconfirmed_since=since)
+                found = await find_comment(self._client, space_id, item_id, body, since, known)
                 if isinstance(found, Refused):
                     return found
                 if isinstance(found, NeedsRetry):
@@ -208,16 +319,17 @@ class ItemWriter:
                 if found is not None:
                     return self._landed_comment(found)
                 return NeedsRetry(
-                    f"{_lost(lost)}, and the comment is not among Kitemaker's recent "
+                    f"{lost_text(lost)}, and the comment is not among Kitemaker's recent "
                     "comments, so it was not saved.",
                     unconfirmed_since=since,
                 )
             except NotFoundError as error:
                 self._seam.forget_item(item_id)
-                return _failure(error, what="item")
+                return failure(error, what="item")
             except KitemakerError as error:
-                return _failure(error, what="comment")
+                return failure(error, what="comment")
         self._seam.apply_comment(comment)
+        self._commented(comment)
         return Saved(comment)
 
     async def create_label(
@@ -232,56 +344,13 @@ class ItemWriter:
             found = await self._find_label(space_id, name, color, known)
             if found is not None:
                 return Saved(found, note="The label was created (checked after a lost answer).")
-            return NeedsRetry(f"{_lost(lost)}; the label was not found.")
+            return NeedsRetry(f"{lost_text(lost)}; the label was not found.")
         except KitemakerError as error:
-            return _failure(error, what="space")
+            return failure(error, what="space")
         self._seam.apply_label(space_id, label)
         return Saved(label)
 
     # -- looking in the change feed ------------------------------------------------------
-
-    async def _find_created_item(
-        self, space_id: str, fields: ItemFields, since: float, known: set[str]
-    ) -> WorkItem | NeedsRetry | Refused | None:
-        try:
-            recent = await self._client.recent_work_items(space_id, count=FEED_COUNT)
-        except KitemakerError as error:
-            return _unchecked(error, "item")
-        title = fields.title.strip()
-        matches = [
-            item
-            for item in recent
-            if item.id not in known
-            and item.title.strip() == title
-            and (item.status is not None and item.status.id == fields.status_id)
-            and _after(item.created_at, since)
-        ]
-        return _newest(matches)
-
-    async def _find_comment(
-        self, space_id: str, item_id: str, body: str, since: float, known: set[str]
-    ) -> Comment | NeedsRetry | Refused | None:
-        try:
-            recent = await self._client.recent_comments(space_id, count=FEED_COUNT)
-        except KitemakerError as error:
-            return _unchecked(error, "comment")
-        matches = [
-            comment
-            for comment in recent
-            if comment.id not in known
-            and comment.entity is not None
-            and comment.entity.id == item_id
-            and comment.body.strip() == body.strip()
-            and _after(comment.created_at, since)
-        ]
-        return _newest(matches)
-
-    async def _status_in_feed(self, space_id: str, item_id: str) -> WorkItem | None:
-        try:
-            recent = await self._client.recent_work_items(space_id, count=FEED_COUNT)
-        except KitemakerError:
-            return None
-        return next((item for item in recent if item.id == item_id), None)
 
     async def _find_label(
         self, space_id: str, name: str, color: str | None, known: set[str]
@@ -307,67 +376,13 @@ class ItemWriter:
 
     def _landed_item(self, item: WorkItem) -> Saved[WorkItem]:
         self._seam.apply_item(item)
+        self._created(item)
         return Saved(item, note="The item was created (checked after a lost answer).")
 
     def _landed_comment(self, comment: Comment) -> Saved[Comment]:
         self._seam.apply_comment(comment)
+        self._commented(comment)
         return Saved(comment, note="The comment was saved (checked after a lost answer).")
 
     def _lock(self, item_id: str) -> asyncio.Lock:
         return self._item_locks.setdefault(item_id, asyncio.Lock())
-
-
-def _lost(error: UnknownOutcomeError) -> str:
-    """How the answer was lost, as the start of a sentence."""
-    if error.status is not None:
-        return f"Kitemaker failed (HTTP {error.status}) before confirming"
-    return "The connection was lost before Kitemaker answered"
-
-
-def _after(created_at: datetime | None, since: float) -> bool:
-    """Created after the attempt began, allowing for a server clock behind ours. An item
-    without a date is accepted: it is already known to be new to us."""
-    return created_at is None or created_at.timestamp() >= since - CLOCK_SKEW
-
-
-def _newest(matches: Iterable[Any]) -> Any:
-    dated = sorted(
-        matches, key=lambda x: x.created_at.timestamp() if x.created_at else 0.0, reverse=True
-    )
-    return dated[0] if dated else None
-
-
-def _unchecked(error: KitemakerError, what: str) -> NeedsRetry | Refused:
-    """The feed could not be read, so it is unknown whether the write landed."""
-    if isinstance(error, AuthError):
-        return Refused("auth", TOKEN_HELP)
-    return NeedsRetry(
-        f"The connection was lost before Kitemaker answered, and kiteboard could not check "
-        f"whether the {what} was saved ({error.message}); sending again checks first.",
-        retry_after=error.retry_after if isinstance(error, RateLimitedError) else None,
-    )
-
-
-def _failure(error: KitemakerError, *, what: str) -> NeedsRetry | Refused:
-    """One place that turns a client error into what the user reads."""
-    if isinstance(error, BadRequestError):
-        return Refused("invalid", error.message)
-    if isinstance(error, AuthError):
-        return Refused("auth", TOKEN_HELP)
-    if isinstance(error, NotFoundError):
-        if what == "item":
-            return Refused(
-                "gone", "This item no longer exists in Kitemaker; the board is refreshed."
-            )
-        return Refused("gone", f"Kitemaker could not find the {what}: {error.message}")
-    if isinstance(error, RateLimitedError):
-        wait = f"; wait {error.retry_after:.0f} s" if error.retry_after else ""
-        return NeedsRetry(
-            f"Kitemaker is rate limiting requests{wait}.", retry_after=error.retry_after
-        )
-    if isinstance(error, ServerUnavailableError):
-        status = f" (HTTP {error.status})" if error.status else ""
-        return NeedsRetry(f"Kitemaker is unavailable{status}; nothing was saved.")
-    if isinstance(error, NetworkError):
-        return NeedsRetry(f"{error.message.rstrip('.')}.")  # "Could not reach Kitemaker (…)"
-    return Refused("error", error.message)

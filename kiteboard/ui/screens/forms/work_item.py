@@ -21,7 +21,7 @@ from kiteboard.store.write_results import (
     Refused,
     Saved,
     WriteResult,
-    normalize_size,
+    item_fields,
     rebase_edit,
     validate_fields,
 )
@@ -45,22 +45,6 @@ def new_item_draft_key(space_id: str) -> str:
 
 def edit_item_draft_key(item_id: str) -> str:
     return f"edit:{item_id}"
-
-
-def item_fields(store: Store, item_id: str) -> ItemFields | None:
-    """The item as the store has it now, as the form edits it."""
-    detail = store.read.item(item_id)
-    if detail is None:
-        return None
-    card = detail.card
-    return ItemFields(
-        title=card.title,
-        status_id=card.status_id or "",
-        description=detail.description or "",
-        label_ids=tuple(card.label_ids),
-        effort=normalize_size(card.effort),
-        impact=normalize_size(card.impact),
-    )
 
 
 class WorkItemForm(DraftForm[str | None]):
