@@ -3,7 +3,7 @@
 1. Cold sync of a 2,000-item emulated space over loopback HTTP, the server limited to
    20 requests/s with 50 ms latency: requests, 429s, wall time, and the ratio to the
    minimum the rate limit allows (successful requests ÷ rate).
-2. Warm load of a 5,000-item board from the store: Store.open + cards(), in this process
+2. Warm load of a 5,000-item board from the store: Store.open + read.cards(), in this process
    and in a fresh one (imports included, as the app's first paint pays them).
 3. Requests for a refresh of an unchanged space.
 

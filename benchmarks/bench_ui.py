@@ -147,14 +147,13 @@ def warm_home(base: Path, name: str, base_url: str, items: int | None) -> Path:
     os.environ.update(env)
     try:
         from kiteboard import locations
-        from kiteboard.session.connectors import remember_organization
 
         state = build_demo_state(seed=1, items=items)
-        path = locations.store_file(base_url, state.organization.id)
+        # Remembered as the organization at base_url, as a finished sync leaves it.
+        path = locations.organization_store(base_url, state.organization.id)
         store = Store.open(path)
         fill_store(store, state, synced_at=time.time())
         store.close()
-        remember_organization(base_url, state.organization.id)
     finally:
         for key, value in saved.items():
             if value is None:
