@@ -408,3 +408,35 @@ async def test_the_palette_finds_move_card_to_and_opens_the_move_picker(make_app
         # The picker is for the card under the cursor, as `m` would have opened it.
         card = board_of(app).model._cards[card_id]
         assert app.screen.heading == f"KB-{card.number}"
+
+
+async def test_keys_typed_while_a_form_is_sending_go_to_the_board_it_closes_onto(
+    make_app, kitemaker, monkeypatch
+) -> None:
+    """`a`, a comment, Ctrl+s, `j j` at once over a slow link: the j's were typed into
+    the comment being sent (and lost with it); they wait, then move the board's cursor."""
+    from textual import events
+
+    answer = asyncio.Event()
+    handle = kitemaker.transport.handle_async_request
+
+    async def slow(request):
+        if request.method == "POST" and "comment" in request.url.path:
+            await answer.wait()
+        return await handle(request)
+
+    monkeypatch.setattr(kitemaker.transport, "handle_async_request", slow)
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        assert focused_list(app).cursor == 0
+        for key in ["a", *"ok", "ctrl+s", "j", "j"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_until(pilot, lambda: isinstance(app.screen, CommentForm) and app.screen.sending)
+        form = app.screen
+        await pilot.pause()
+        assert form.query_one("#body", TextArea).text == "ok"  # no j in what is sent
+        answer.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.typing_settled)
+        await settle(app, pilot)
+        assert focused_list(app).cursor == 2

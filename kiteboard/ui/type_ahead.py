@@ -10,7 +10,11 @@ first:
 - a key that comes back up from a screen that is no longer the current one is taken
   back, to be sent again to the screen now on top;
 - while the current screen is not ready (not mounted yet, or its field not focused
-  yet), or the key before is still on its way, keys wait.
+  yet), or the key before is still on its way, keys wait;
+- while the current screen is busy (a form saying "Sending…": what is typed now is
+  meant for the screen it closes onto), keys wait until it is not, however long that
+  takes, and go on to whatever screen is on top then (the board, or the form again if
+  Kitemaker did not take it).
 
 A key is on its way until it has been through the app and every widget from the focused
 one back up to the app (the last of them runs its binding), and then until what its
@@ -34,7 +38,7 @@ import bisect
 import contextlib
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from textual import events
 
@@ -48,6 +52,14 @@ POLL = 0.01  # seconds between looks at the screen while keys wait
 PASS_WAIT = 1.0  # seconds: at most this long for a key to come back up
 TYPING_GAP = 0.015  # seconds: a key kept by a widget this long ago is taken to be done
 REMEMBERED = 256  # keys sent on whose way back we may still be asked about
+
+
+@runtime_checkable
+class BusyScreen(Protocol):
+    """A screen that can be busy: keys typed meanwhile wait for it to be done."""
+
+    @property
+    def holds_keys(self) -> bool: ...
 
 
 class _Sent(NamedTuple):
@@ -110,9 +122,13 @@ class TypeAhead:
         screen = self._app.screen
         if screen is self._given_up_on:
             return True  # it never took the focus: keys go on as they come
-        if not screen.is_mounted:
+        if not screen.is_mounted or self._busy(screen):
             return False
         return screen.focused is not None or not screen.focus_chain
+
+    @staticmethod
+    def _busy(screen: Screen[object]) -> bool:
+        return isinstance(screen, BusyScreen) and screen.holds_keys
 
     def _send(self, event: events.Event, number: int) -> None:
         """`event` goes on now (the app hands it to the focused widget): note its way."""
@@ -204,6 +220,10 @@ class TypeAhead:
                 await self._until_back()
                 continue
             screen = self._app.screen
+            if self._busy(screen):  # (not given up on: it is done when it is done)
+                await asyncio.sleep(POLL)
+                since = self._clock()
+                continue
             if not self.screen_ready():
                 if self._clock() - since < MAX_WAIT:
                     await asyncio.sleep(POLL)

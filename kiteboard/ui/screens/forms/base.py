@@ -173,6 +173,12 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
             return None  # shown greyed out: a second Ctrl+S does nothing
         return True
 
+    @property
+    def holds_keys(self) -> bool:
+        """While sending, keys typed are for the screen this form closes onto: the app's
+        type-ahead keeps them until the answer is in (see ui/type_ahead.py)."""
+        return self.sending
+
     def watch_sending(self, sending: bool) -> None:
         self.set_class(sending, "-sending")
 
