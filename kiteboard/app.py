@@ -115,6 +115,7 @@ class KiteboardApp(SettingsActions, App[int]):
         self._reconnect_delay = self.options.reconnect_delay
         self._started = False
         self._type_ahead = TypeAhead(self)
+        self._undo_hangup: Callable[[], None] = lambda: None
         if self.options.keymap:
             self.set_keymap(dict(self.options.keymap))
         if self.options.theme and self.options.theme in self.available_themes:
@@ -136,6 +137,9 @@ class KiteboardApp(SettingsActions, App[int]):
 
     # -- startup ---------------------------------------------------------------
     def on_mount(self) -> None:
+        from kiteboard.ui.hangup import on_hangup
+
+        self._undo_hangup = on_hangup(self.keep_typing, lambda code: self.exit(return_code=code))
         self.session.subscribe(self._deliver_store_event)
         # Whatever happens (a connect that takes long, a space-less organization),
         # "started" comes within a few seconds.
@@ -419,6 +423,15 @@ class KiteboardApp(SettingsActions, App[int]):
         else:
             self._show_from_store()
 
+    def keep_typing(self) -> None:
+        """Write every open form's draft now (the session is dropped: see hangup.py)."""
+        from kiteboard.ui.screens.forms.base import DraftForm
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DraftForm):
+                screen.save_draft_now()
+
     async def on_unmount(self) -> None:
+        self._undo_hangup()
         self._type_ahead.close()
         await self.session.aclose()
