@@ -15,6 +15,7 @@ is explained, not before. Below the UI and the command line; imports neither.
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +91,9 @@ def explain(error: BaseException, *, where: Path | str | None = None) -> Failure
     )
 
 
-def _disk_failure(error: BaseException, where: Path | str | None, shown) -> Failure | None:
+def _disk_failure(
+    error: BaseException, where: Path | str | None, shown: Callable[[Path | str], str]
+) -> Failure | None:
     """A file that cannot be written or read: the store (SQLite) or the disk under it."""
     import sqlite3
 
