@@ -4,8 +4,10 @@ Where the file is: `--config PATH`, else `$KITEBOARD_CONFIG`, else the platform'
 folder (`locations.config_file()`). A missing file is fine: defaults and environment.
 
 Which profile: `--profile`, else `$KITEBOARD_PROFILE`, else `default_profile`, else the
-only profile there is. Which token: `$KITEMAKER_TOKEN`, else the profile's
-`token_command`, else its `token`; resolved on first use (`settings.token`).
+only profile there is. Which API: the profile's `api` (auto, rest or graphql), with
+GraphQL at its `graphql_url`, else beside the REST base URL. Which token:
+`$KITEMAKER_TOKEN`, else the profile's `token_command`, else its `token`; resolved on
+first use (`settings.token`).
 
 Every mistake is a `ConfigError` whose `str()` is one line naming the file, the line
 and the key; unknown keys are warnings (`settings.warnings`), not errors.
@@ -14,13 +16,12 @@ config.example.toml documents every key.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
+from kiteboard.api.urls import REST_BASE_URL, graphql_url
 from kiteboard.config.errors import (
     ConfigError,
     InsecureBaseURLError,
@@ -30,6 +31,7 @@ from kiteboard.config.errors import (
 )
 from kiteboard.config.lines import Key, dotted, key_lines
 from kiteboard.config.reader import (
+    DEFAULT_API,
     DEFAULT_REFRESH_INTERVAL,
     PROFILE_KEYS,
     TOP_KEYS,
@@ -48,6 +50,7 @@ from kiteboard.config.token import (
     run_token_command,
     token_problem,
 )
+from kiteboard.config.urls import validate_base_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -70,7 +73,7 @@ __all__ = [
     "validate_base_url",
 ]
 
-DEFAULT_BASE_URL = "https://toil.kitemaker.co/developers/rest/v1"
+DEFAULT_BASE_URL = REST_BASE_URL
 TOKEN_ENV = "KITEMAKER_TOKEN"
 CONFIG_ENV = "KITEBOARD_CONFIG"
 PROFILE_ENV = "KITEBOARD_PROFILE"
@@ -106,6 +109,8 @@ class Settings(NamedTuple):
     warnings: tuple[str, ...] | list[str] = ()
     profiles: tuple[ProfileInfo, ...] = ()
     token_source: TokenSource | None = None  # None: no token anywhere
+    api: str = DEFAULT_API  # "auto", "rest" or "graphql"
+    graphql_url: str | None = None  # None: beside base_url (see graphql_endpoint)
     keymap_lines: Mapping[str, int] = {}  # binding id -> its line in the file
     theme_line: int | None = None  # the line of `theme` in the file
 
@@ -118,6 +123,11 @@ class Settings(NamedTuple):
         if self.token_source is None:
             return _no_token(None, None)()
         return self.token_source.resolve()
+
+    @property
+    def graphql_endpoint(self) -> str:
+        """Where GraphQL is: the profile's graphql_url, else derived from base_url."""
+        return self.graphql_url or graphql_url(self.base_url)
 
     @property
     def token_origin(self) -> str | None:
@@ -172,6 +182,15 @@ def load_settings(
         )
     else:
         url = DEFAULT_BASE_URL
+    # A --base-url names the server to talk to: GraphQL is then the one beside it.
+    endpoint = None
+    if "graphql_url" in settings_of and not base_url:
+        endpoint = validate_base_url(
+            settings_of["graphql_url"],
+            path=path,
+            line=reader.line((*_profile_key(chosen), "graphql_url")),
+            key=dotted((*_profile_key(chosen), "graphql_url")),
+        )
 
     keymap, keymap_lines = read_keymap(reader, top)
     has_file_token = any("token" in p for p in profiles.values())
@@ -200,6 +219,8 @@ def load_settings(
             for name, p in profiles.items()
         ),
         token_source=_token_source(reader, chosen, settings_of, environ),
+        api=settings_of.get("api", DEFAULT_API),
+        graphql_url=endpoint,
     )
 
 
@@ -247,48 +268,6 @@ def unknown_theme(settings: Settings, known_themes: Iterable[str]) -> str | None
     where = display_path(settings.config_path) if settings.config_path else "config"
     where += f":{settings.theme_line}" if settings.theme_line else ""
     return f'{where}: theme: no theme named "{theme}", ignored{did_you_mean(theme, known)}'
-
-
-def validate_base_url(
-    url: str, *, path: Path | None = None, line: int | None = None, key: str = "base_url"
-) -> str:
-    """The base URL without a trailing slash, or a ConfigError saying what is wrong.
-
-    Plain http is refused unless the host is this machine (127.0.0.1, localhost, ::1:
-    the emulator): every request carries the token, which must not travel in clear.
-    """
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise ConfigError(path, line, key, f"not a valid URL: {url!r}") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise ConfigError(
-            path, line, key, f"expected an http(s) URL like {DEFAULT_BASE_URL}, got {url!r}"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ConfigError(path, line, key, "the URL must not hold a user name or password")
-    if parts.query or parts.fragment:
-        raise ConfigError(path, line, key, "the URL must not have a ?query or #fragment")
-    if parts.scheme == "http" and not _is_loopback(host):
-        raise InsecureBaseURLError(
-            path,
-            line,
-            key,
-            f"refusing plain http to {host}: the token would travel unencrypted; use https "
-            "(plain http is only for this machine: 127.0.0.1, localhost, ::1)",
-        )
-    return url.strip().rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _profile_key(name: str | None) -> Key:

@@ -16,7 +16,19 @@ from kiteboard.config.lines import Key, dotted, line_of
 from kiteboard.config.token import token_problem
 
 TOP_KEYS = ("default_profile", "theme", "refresh_interval", "store", "keymap", "profiles")
-PROFILE_KEYS = ("base_url", "token", "token_command", "default_space", "space_keys")
+PROFILE_KEYS = (
+    "base_url",
+    "graphql_url",
+    "api",
+    "token",
+    "token_command",
+    "default_space",
+    "space_keys",
+)
+# A profile's `api`: "auto" tries GraphQL once per connection and falls back to REST
+# (the session decides); "rest" and "graphql" force one.
+API_CHOICES = ("auto", "rest", "graphql")
+DEFAULT_API = "auto"
 DEFAULT_REFRESH_INTERVAL = 30.0
 MIN_REFRESH_INTERVAL = 5.0  # the API is rate limited: polling faster only earns 429s
 _SPACE_KEY = re.compile(r"[A-Za-z0-9]{1,16}")
@@ -155,9 +167,11 @@ def read_profiles(reader: Reader, top: dict[str, Any]) -> dict[str, dict[str, An
             )
         reader.check_table(raw, key, PROFILE_KEYS)
         profile: dict[str, Any] = {}
-        for option in ("base_url", "default_space"):
+        for option in ("base_url", "graphql_url", "default_space"):
             if (value := reader.string(raw, (*key, option))) is not None:
                 profile[option] = value.strip()
+        if (api := read_api(reader, raw, (*key, "api"))) is not None:
+            profile["api"] = api
         if (token := reader.string(raw, (*key, "token"), secret=True)) is not None:
             if problem := token_problem(token.strip()):
                 raise reader.error((*key, "token"), problem)
@@ -172,6 +186,19 @@ def read_profiles(reader: Reader, top: dict[str, Any]) -> dict[str, dict[str, An
         profile["space_keys"] = read_space_keys(reader, raw, (*key, "space_keys"))
         profiles[name] = profile
     return profiles
+
+
+def read_api(reader: Reader, table: dict[str, Any], key: Key) -> str | None:
+    """A profile's `api`, or None when it sets none; anything but auto, rest or
+    graphql is an error (file:line)."""
+    value = table.get(key[-1])
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() in API_CHOICES:
+        return value.strip().lower()
+    hint = did_you_mean(value, API_CHOICES) if isinstance(value, str) else ""
+    choices = ", ".join(f'"{c}"' for c in API_CHOICES)
+    raise reader.error(key, f"expected one of {choices}, got {describe(value)}{hint}")
 
 
 def read_command(reader: Reader, table: dict[str, Any], key: Key) -> list[str]:
