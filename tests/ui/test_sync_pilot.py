@@ -224,3 +224,31 @@ async def test_the_open_space_picker_lists_a_space_the_sync_just_found(tmp_path)
         await wait_until(pilot, lambda: options.option_count == before + 1)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(before + 1)]
         assert any("Roadmap" in label for label in labels)
+
+
+async def test_an_open_item_screen_shows_the_item_renamed_elsewhere(tmp_path):
+    from kiteboard.ui.screens.item import ItemScreen
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+    app, state = make_synced_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.session.connected)
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await wait_until(
+            pilot, lambda: app.session.engine.statuses.status(board.space.id).state == "synced"
+        )
+        # An item of another space than the board's: no board keeps it fresh.
+        store = app.session.store
+        other = next(s for s in store.read.spaces() if s.id != board.space.id)
+        card = next(c for c in store.read.cards(other.id) if c.loaded)
+        await app.push_screen(ItemScreen(card.id, other))
+        view = app.screen.query_one(ItemDetailView)
+
+        def title() -> str:
+            return str(view.query_one("#detail-title").render())
+
+        await wait_until(pilot, lambda: card.title in title())
+        state.update_item(card.id, {"title": "Renamed by a colleague"})
+        await app.session.engine.refresh(other.id)
+        await wait_until(pilot, lambda: "Renamed by a colleague" in title())

@@ -336,11 +336,7 @@ class BoardScreen(Screen[None]):
             await self.pane.show(event.card_id)
 
     async def _refresh_detail(self, item_ids: set[str]) -> None:
-        await self.pane.refresh(item_ids)
-        for screen in self.app.screen_stack:
-            refresh = getattr(screen, "refresh_item", None)
-            if refresh is not None and screen is not self:
-                await refresh(item_ids)
+        await self.pane.refresh(item_ids)  # (an item screen above re-reads its own)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_info)

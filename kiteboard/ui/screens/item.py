@@ -10,7 +10,11 @@ from textual.screen import Screen
 
 from kiteboard.ui import commands
 from kiteboard.ui.host import KiteboardHost, host_of
-from kiteboard.ui.messages import StoreSyncStatusChanged
+from kiteboard.ui.messages import (
+    StoreCommentsChanged,
+    StoreItemsChanged,
+    StoreSyncStatusChanged,
+)
 from kiteboard.ui.screens.board_writing import BoardWriting
 from kiteboard.ui.widgets.item_detail import ItemDetailView
 from kiteboard.ui.widgets.key_hints import KeyHints
@@ -60,9 +64,18 @@ class ItemScreen(Screen[None]):
             keep_scroll=keep_scroll,
         )
 
-    async def refresh_item(self, item_ids: set[str]) -> None:
-        """The board saw these items change; re-read ours if it is one of them."""
-        if self.item_id in item_ids:
+    async def on_store_items_changed(self, message: StoreItemsChanged) -> None:
+        event = message.event
+        if self.item_id in event.changed or self.item_id in event.removed:
+            await self._show_again()
+
+    async def on_store_comments_changed(self, message: StoreCommentsChanged) -> None:
+        if self.item_id in message.event.item_ids:
+            await self._show_again()
+
+    async def _show_again(self) -> None:
+        """Our item changed (an edit, a move, a comment: someone else's or ours)."""
+        if hasattr(self, "top_bar"):  # (not composed yet: on_mount shows it)
             await self._show(keep_scroll=True)
 
     def show_offline(self, since: float, why: str, *, rejected: bool = False) -> None:
