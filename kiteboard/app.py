@@ -8,6 +8,7 @@ or space picker), then connect in a worker; sync events come back as messages.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -342,7 +343,10 @@ class KiteboardApp(SettingsActions, App[int]):
     def _remember_space(self, space_id: str) -> None:
         store = self.session.store
         if store is not None and store.local.get_value(LAST_SPACE_KEY) != space_id:
-            store.local.set_value(LAST_SPACE_KEY, space_id)
+            # A store that cannot be written (a full disk) only forgets which space was
+            # last: the board shows all the same (the forms say what cannot be kept).
+            with contextlib.suppress(sqlite3.Error, OSError):
+                store.local.set_value(LAST_SPACE_KEY, space_id)
 
     def open_picker(self, *, can_cancel: bool) -> None:
         from kiteboard.ui.screens.space_picker import SpacePickerScreen

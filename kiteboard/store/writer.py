@@ -20,6 +20,7 @@ No textual here; pydantic models arrive only as the client's answers.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -128,9 +129,9 @@ class ItemWriter:
             )
         except KitemakerError as error:
             return failure(error, what="space")
-        self._seam.apply_item(item)
+        kept = self._keep(self._seam.apply_item, item)
         self._created(item)
-        return Saved(item)
+        return Saved(item, note=kept)
 
     async def update_item(
         self, item_id: str, base: ItemFields, edited: ItemFields, *, record: bool = True
@@ -173,9 +174,9 @@ class ItemWriter:
                 return failure(error, what="item")
             except KitemakerError as error:
                 return failure(error, what="item")
-            self._seam.apply_item(item)
+            kept = self._keep(self._seam.apply_item, item)
             self.history.note_ours(item.id, item.updated_at)
-            return Saved(item)
+            return Saved(item, note=kept)
 
     # -- move ----------------------------------------------------------------------------
 
@@ -232,9 +233,9 @@ class ItemWriter:
             except KitemakerError as error:
                 self._roll_back(item_id, status_id, previous)
                 return failure(error, what="item")
-            self._seam.apply_item(item)
+            kept = self._keep(self._seam.apply_item, item)
             self.history.note_ours(item.id, item.updated_at)
-            return Saved(item)
+            return Saved(item, note=kept)
 
     def _created(self, item: WorkItem) -> None:
         card = self._store.read.card(item.id)
@@ -328,9 +329,9 @@ class ItemWriter:
                 return failure(error, what="item")
             except KitemakerError as error:
                 return failure(error, what="comment")
-        self._seam.apply_comment(comment)
+        kept = self._keep(self._seam.apply_comment, comment)
         self._commented(comment)
-        return Saved(comment)
+        return Saved(comment, note=kept)
 
     async def create_label(
         self, space_id: str, name: str, color: str | None = None
@@ -347,8 +348,8 @@ class ItemWriter:
             return NeedsRetry(f"{lost_text(lost)}; the label was not found.")
         except KitemakerError as error:
             return failure(error, what="space")
-        self._seam.apply_label(space_id, label)
-        return Saved(label)
+        kept = self._keep(self._seam.apply_label, space_id, label)
+        return Saved(label, note=kept)
 
     # -- looking in the change feed ------------------------------------------------------
 
@@ -375,14 +376,33 @@ class ItemWriter:
         return label
 
     def _landed_item(self, item: WorkItem) -> Saved[WorkItem]:
-        self._seam.apply_item(item)
+        kept = self._keep(self._seam.apply_item, item)
         self._created(item)
-        return Saved(item, note="The item was created (checked after a lost answer).")
+        return Saved(item, note=_notes("The item was created (checked after a lost answer).", kept))
 
     def _landed_comment(self, comment: Comment) -> Saved[Comment]:
-        self._seam.apply_comment(comment)
+        kept = self._keep(self._seam.apply_comment, comment)
         self._commented(comment)
-        return Saved(comment, note="The comment was saved (checked after a lost answer).")
+        return Saved(
+            comment, note=_notes("The comment was saved (checked after a lost answer).", kept)
+        )
+
+    def _keep(self, apply: Callable[..., object], *answer: Any) -> str | None:
+        """Put Kitemaker's answer in the store. A store that cannot be written (a full
+        disk) does not undo what Kitemaker took: the write is Saved, with this note (a
+        failure here would offer to send again, and make a second item)."""
+        try:
+            apply(*answer)
+        except (sqlite3.Error, OSError) as error:
+            from kiteboard.failures import explain
+
+            line = explain(error, where=self._store.path).line
+            return f"Kitemaker has it; the local store could not keep it ({line})."
+        return None
 
     def _lock(self, item_id: str) -> asyncio.Lock:
         return self._item_locks.setdefault(item_id, asyncio.Lock())
+
+
+def _notes(*notes: str | None) -> str | None:
+    return " ".join(note for note in notes if note) or None

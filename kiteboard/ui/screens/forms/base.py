@@ -9,6 +9,7 @@ and cannot be sent twice at once.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -66,6 +67,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         # When the send now in flight began: in the draft while it flies, so that if the
         # app dies before the answer, the next send looks for it in the change feed.
         self._in_flight_since: float | None = None
+        self._said_not_kept = False  # said that the draft could not be written
 
     # -- for subclasses --------------------------------------------------------------------
 
@@ -142,10 +144,31 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         if pending is None or self._finished:
             return
         (state,) = pending
-        if state is None:
-            self.store.local.clear_draft(self.draft_key)
-        else:
-            self.store.local.save_draft(self.draft_key, state)
+        self._write_draft(state)
+
+    def _write_draft(self, state: dict[str, Any] | None) -> None:
+        """Keep ``state`` as the draft (None: clear it). A store that cannot be written
+        (a full disk) costs the draft only: the form stays with what is typed, and can
+        still be sent; it says so once."""
+        try:
+            if state is None:
+                self.store.local.clear_draft(self.draft_key)
+            else:
+                self.store.local.save_draft(self.draft_key, state)
+        except (sqlite3.Error, OSError) as error:
+            if not self._said_not_kept:
+                self._said_not_kept = True
+                self._say_not_kept(error)
+            return
+        self._said_not_kept = False  # written again: a new failure is news again
+
+    def _say_not_kept(self, error: BaseException) -> None:
+        from kiteboard.failures import explain
+
+        failure = explain(error, where=self.store.path)
+        text = f"Draft not saved: {failure.line}. What is typed stays here; Ctrl+S sends it."
+        self.say(text, error=True)
+        self.app.notify(text, title=failure.title, severity="warning", timeout=10, markup=False)
 
     def save_draft_now(self) -> None:
         """Capture and write at once (before sending, or handing over to an editor)."""
@@ -213,7 +236,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
     def handle_result(self, result: WriteResult[Any]) -> None:
         if isinstance(result, Saved):
             self._finished = True
-            self.store.local.clear_draft(self.draft_key)
+            self._write_draft(None)
             self.finish(result)
             return
         if isinstance(result, NeedsRetry):
@@ -256,7 +279,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
 
     def discard(self) -> None:
         self._finished = True
-        self.store.local.clear_draft(self.draft_key)
+        self._write_draft(None)
         self.dismiss(None)
 
     # -- $EDITOR -------------------------------------------------------------------------
