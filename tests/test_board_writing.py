@@ -8,39 +8,27 @@ emulator holds, and the app connects to that emulator as --demo does.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from textual.widgets import Input, TextArea
 
 from kiteboard.app import AppOptions, KiteboardApp
-from kiteboard.emulator.app import Emulator
-from kiteboard.emulator.demo import build_demo_state
-from kiteboard.session.session import Connection, Session
-from kiteboard.store.sync import SyncEngine
+from kiteboard.session.session import Session
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.screens.forms import CommentForm, StatusPicker, WorkItemForm
-from kiteboard.ui.widgets.card_list import CardList
+from tests.board_world import (
+    Kitemaker,
+    board_of,
+    column_titles,
+    connected_app,
+    focused_list,
+    settle,
+)
 from tests.pilot_support import record_notifications, type_at_once, wait_until
 from tests.ui.demo_store import demo_store, fixed_clock
-from tests.writing_world import FAST_RETRY, RecordingTransport, _no_sleep, delete_item
+from tests.writing_world import delete_item
 
 WIDE = (160, 48)
-
-
-class Kitemaker:
-    """The emulator the app talks to, and what it was sent."""
-
-    def __init__(self) -> None:
-        self.emulator = Emulator(build_demo_state(seed=1))
-        self.transport = RecordingTransport(self.emulator)
-
-    @property
-    def state(self):
-        return self.emulator.state
-
-    def titled(self, title: str) -> list[Any]:
-        return [item for item in self.state.items.values() if item.title == title]
 
 
 @pytest.fixture
@@ -57,56 +45,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def make_app(store, kitemaker: Kitemaker):
-    def make() -> KiteboardApp:
-        async def connect(_store) -> Connection:
-            from kiteboard.api.client import KitemakerClient
-
-            client = KitemakerClient(
-                "http://emulator.invalid/developers/rest/v1",
-                "demo",
-                transport=kitemaker.transport,
-                sleep=_no_sleep,
-                retry=FAST_RETRY,
-            )
-
-            async def close() -> None:
-                await client.aclose()
-
-            return Connection(store, SyncEngine(client, store), close)
-
-        session = Session(connect=connect, open_store=lambda: store, refresh_interval=None)
-        return KiteboardApp(session, AppOptions(space="KB", clock=fixed_clock))
-
-    return make
-
-
-async def settle(app: KiteboardApp, pilot) -> None:
-    """Let workers finish and the board apply the events they caused."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    board = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
-    if isinstance(board, BoardScreen) and board._pending is not None:
-        await board._apply_pending()  # the board coalesces events on a short timer
-        await pilot.pause()
-
-
-def board_of(app: KiteboardApp) -> BoardScreen:
-    board = next(s for s in app.screen_stack if isinstance(s, BoardScreen))
-    return board
-
-
-def focused_list(app: KiteboardApp) -> CardList:
-    focused = app.focused
-    assert isinstance(focused, CardList)
-    return focused
-
-
-def column_titles(app: KiteboardApp, status_id: str) -> list[str]:
-    board = board_of(app)
-    assert board.model is not None
-    column = next(c for c in board.model.columns if c.id == status_id)
-    return [card.title for card in column.cards]
+    return lambda: connected_app(store, kitemaker)
 
 
 def test_the_board_and_item_screens_have_the_writing_keys() -> None:
