@@ -53,6 +53,8 @@ GROUPS = (
     "Board",
     "Writing",
     "Item detail",
+    "Triage walk",
+    "Effort and impact",
     "Writing forms",
     "Move to column",
     "Space picker",
@@ -65,7 +67,7 @@ GROUPS = (
 
 # Scopes that are screens (their commands are offered by the palette there); the
 # others are widgets (keys that act on the widget with the focus: scrolling).
-SCREEN_SCOPES = frozenset({"board", "item", "spaces", "app"})
+SCREEN_SCOPES = frozenset({"board", "item", "walk", "spaces", "app"})
 
 _BOARD = ("board",)
 _WRITING = ("board", "item")
@@ -92,6 +94,26 @@ def _move_to_column(n: int) -> Command:
     return Command(
         f"form.status.{n}", str(n), f"pick({n - 1})", f"Column {n}",
         f"Move to the board's column {n}", "Move to column", ("form.status",),
+    )  # fmt: skip
+
+
+def _walk_to_column(n: int) -> Command:
+    # The triage walk's one-key moves: the board's nth column, then the next card.
+    return Command(
+        f"walk.column_{n}", str(n), f"move_to({n - 1})", f"Move to column {n}",
+        f"Move the card to the board's column {n} and show the next", "Triage walk",
+        ("walk",), palette=False,
+    )  # fmt: skip
+
+
+_SIZE_KEYS = (("small", "s"), ("medium", "m"), ("large", "l"), ("none", "n"))
+
+
+def _size_choice(size: str, key: str) -> Command:
+    return Command(
+        f"size.{size}", key, f"choose('{size}')", size.capitalize(),
+        f"Set it to {size}", "Effort and impact", ("form.size",),
+        footer=size.capitalize(), rank=1 + [s for s, _ in _SIZE_KEYS].index(size),
     )  # fmt: skip
 
 
@@ -145,6 +167,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("board.filter", "slash", "filter", "Filter cards",
             "Show only the cards whose title, number or label matches", "Board", _BOARD,
             footer="Filter", rank=8, priority=True),
+    Command("board.walk", "t", "walk", "Triage this column",
+            "Walk through the focused column's cards one at a time, newest first",
+            "Board", _BOARD, footer="Triage", rank=9),
     Command("board.back", "escape", "back", "Back",
             "Close the detail pane, or clear the filter", "Board", _BOARD, palette=False),
     Command("board.refresh", "r", "refresh", "Refresh space",
@@ -154,6 +179,47 @@ COMMANDS: tuple[Command, ...] = (
     Command("detail.close", "escape,q", "close", "Back to the board",
             "Close the item", "Item detail", ("item",), footer="Back", rank=3),
     *_scrolling("detail", "Item detail", "detail"),
+    # -- the triage walk (`t`): a column's cards one at a time ------------------------
+    # n and Space: priority, as the item text (focused, for j/k) pages on Space.
+    Command("walk.skip", "n,space", "skip", "Skip",
+            "Leave the card as it is and show the next", "Triage walk", ("walk",),
+            footer="Skip", rank=1, priority=True),
+    Command("walk.move_left", "H,shift+h", "move_by(-1)", "Move card left",
+            "Move the card to the column on the left and show the next", "Triage walk",
+            ("walk",), footer="Move ←→", rank=2),
+    Command("walk.move_right", "L,shift+l", "move_by(1)", "Move card right",
+            "Move the card to the column on the right and show the next", "Triage walk",
+            ("walk",), footer="Move ←→", rank=2),
+    *(_walk_to_column(n) for n in range(1, 10)),
+    Command("walk.labels", "number_sign", "labels", "Labels…",
+            "Toggle the card's labels (type to filter, or name a new one)", "Triage walk",
+            ("walk",), footer="Labels", rank=3),
+    Command("walk.effort", "E,shift+e", "size('effort')", "Effort…",
+            "Set the card's effort: small, medium, large or none", "Triage walk",
+            ("walk",), footer="Effort", rank=4),
+    Command("walk.impact", "I,shift+i", "size('impact')", "Impact…",
+            "Set the card's impact: small, medium, large or none", "Triage walk",
+            ("walk",), footer="Impact", rank=5),
+    Command("walk.undo", "u", "undo", "Undo",
+            "Undo the walk's last change (a move, labels, effort, impact)", "Triage walk",
+            ("walk",), footer="Undo", rank=6),
+    Command("walk.previous", "p", "previous", "Previous card",
+            "Show the card before this one again", "Triage walk", ("walk",),
+            footer="Prev", rank=8),
+    Command("walk.edit", "e", "edit", "Edit item…",
+            "Edit the card's title, description, column and labels", "Triage walk",
+            ("walk",), footer="Edit", rank=9),
+    Command("walk.comment", "a", "comment", "Comment…",
+            "Write a comment on the card", "Triage walk", ("walk",),
+            footer="Comment", rank=10),
+    Command("walk.end", "q,escape", "end", "End the walk",
+            "Back to the board, with a summary, the cursor on the last card seen",
+            "Triage walk", ("walk",), footer="Done", rank=0),
+    # -- effort and impact (the small pickers of the walk and of marked cards) --------
+    *(_size_choice(size, key) for size, key in _SIZE_KEYS),
+    Command("size.cancel", "escape", "cancel", "Cancel",
+            "Leave it as it is", "Effort and impact", ("form.size",),
+            footer="Cancel", rank=5),
     # -- writing forms ---------------------------------------------------------------
     Command("form.send", "ctrl+s", "submit", "Send",
             "Send the form to Kitemaker", "Writing forms", ("form",),
@@ -164,6 +230,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("form.editor", "ctrl+o", "open_editor", "Edit in $EDITOR",
             "Write the description in your own editor", "Writing forms", ("form",),
             footer="Edit in $EDITOR", rank=3),
+    Command("form.labels.done", "escape", "done", "Done",
+            "Close the labels, keeping what was toggled", "Writing forms",
+            ("form.labels_only",), footer="Done", rank=1),
     Command("form.labels.next", "down", "move(1)", "Next label",
             "Highlight the next label", "Writing forms", ("form.labels",)),
     Command("form.labels.previous", "up", "move(-1)", "Previous label",
@@ -293,6 +362,7 @@ _KEY_NAMES = {
     "enter": "Enter",
     "pageup": "PgUp",
     "pagedown": "PgDn",
+    "number_sign": "#",
     "home": "Home",
     "end": "End",
     "space": "Space",

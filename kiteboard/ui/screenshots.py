@@ -71,6 +71,22 @@ async def _palette(pilot: Pilot) -> None:
         await pilot.pause()
 
 
+async def _walk(pilot: Pilot) -> None:
+    """The triage walk of Backlog, on its second card (the first skipped)."""
+    from kiteboard.ui.screens.walk import WalkScreen
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+
+    app = pilot.app
+    await pilot.press("t")
+    while not isinstance(app.screen, WalkScreen):
+        await pilot.pause()
+    await pilot.press("n")
+    walk = app.screen
+    view = walk.query_one(ItemDetailView)
+    while view.item_id != walk.state.item_ids[1]:
+        await pilot.pause()
+
+
 Shot = tuple[str, tuple[int, int], str | None, Callable[[Pilot], Awaitable[None]] | None]
 SHOTS: list[Shot] = [
     ("first-run", (80, 24), "first-run", None),
@@ -82,6 +98,7 @@ SHOTS: list[Shot] = [
     ("detail-160x48", (160, 48), "KB", _open_item_with_comments),
     ("help", (80, 24), "KB", lambda pilot: _press(pilot, "question_mark")),
     ("palette", (80, 24), "KB", _palette),
+    ("walk-80x24", (80, 24), "KB", _walk),
 ]
 
 

@@ -125,3 +125,32 @@ def test_palette_on_the_board(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=type_in_palette)
+
+
+async def walk_from(pilot, *keys: str) -> None:
+    """`t` on the board after `keys`, then `n`: the walk on its second card."""
+    from kiteboard.ui.screens.board import BoardScreen
+    from kiteboard.ui.screens.walk import WalkScreen
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+    from tests.pilot_support import wait_until
+
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+    await pilot.press(*keys, "t")
+    await wait_until(pilot, lambda: isinstance(app.screen, WalkScreen))
+    await pilot.press("n")
+    walk = app.screen
+    view = walk.query_one(ItemDetailView)
+    await wait_until(pilot, lambda: view.item_id == walk.state.item_ids[1])
+    await settle(pilot)
+
+
+def test_walk_80x24(snap_compare, make_app):
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), run_before=walk_from)
+
+
+def test_walk_160x48(snap_compare, make_app):
+    async def walk_todo(pilot):
+        await walk_from(pilot, "l")
+
+    assert snap_compare(make_app("PLAT"), terminal_size=(160, 48), run_before=walk_todo)

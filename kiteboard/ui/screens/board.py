@@ -230,7 +230,7 @@ class BoardScreen(Screen[None]):
         return card_list.cursor_id if card_list else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
+        if action in ("open", "walk"):
             return self.current_card_id() is not None or None
         return True
 
@@ -278,6 +278,24 @@ class BoardScreen(Screen[None]):
         index = self.board.focused_index()
         self.board.focus_column((0 if index is None else index) + delta)
         self.call_after_refresh(self.update_info)
+
+    def action_walk(self) -> None:
+        """The triage walk through the focused column's cards (those the filter shows)."""
+        index = self.board.focused_index()
+        if self.model is None or index is None or index >= len(self.model.columns):
+            return
+        from kiteboard.ui.screens.walk import WalkScreen
+        from kiteboard.ui.walk_model import walk_order
+
+        column = self.model.columns[index]
+        walk = WalkScreen(self.space, column.name, walk_order(column.cards))
+        self.app.push_screen(walk, self._walk_ended)
+
+    async def _walk_ended(self, last_seen: str | None) -> None:
+        # Read the store now (the walk's moves may not have reached the board's columns
+        # yet): the cursor goes to the last card seen, in the column it is in now.
+        self._reveal_id = last_seen
+        await self.reload()
 
     def action_filter(self) -> None:
         self.filter.show()

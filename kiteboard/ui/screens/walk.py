@@ -1,0 +1,341 @@
+"""The triage walk (`t` on the board): the focused column's cards one at a time,
+newest first, full screen, with a progress line (`3 of 12 · Backlog`).
+
+One key per decision, applied at once: `1`–`9` and `H`/`L` move the card and show the
+next; `n`/Space skip it; `#`, `E`, `I` set its labels, effort, impact (and stay on
+it, so that several can be set before moving on); `e` edits, `a` comments; `p` goes
+back; `u` undoes the walk's last change; `q`/Esc ends the walk with a summary and the
+board's cursor on the last card seen. The keys are the registry's (scope "walk").
+
+A key changes the walk's state (walk_model.py) as it is handled and the card is drawn
+right after, in the screen's own queue: the next card is on screen within a frame,
+while the write (walk_writes.py, a worker) waits for Kitemaker.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kiteboard.ui import commands
+from kiteboard.ui.board_model import reference
+from kiteboard.ui.host import KiteboardHost, host_of
+from kiteboard.ui.screens.walk_writes import WalkWrites, describe
+from kiteboard.ui.walk_model import DecisionKind, WalkState
+from kiteboard.ui.widgets.item_detail import ItemDetailView
+from kiteboard.ui.widgets.key_hints import KeyHints
+from kiteboard.ui.widgets.safe_text import safe_line
+
+if TYPE_CHECKING:
+    from kiteboard.store.db import Store
+    from kiteboard.store.rows import CardRow, SpaceRow
+    from kiteboard.store.writer import ItemWriter
+
+
+class WalkScreen(Screen[str | None]):
+    """Dismissed with the id of the last card seen (for the board's cursor)."""
+
+    CSS_PATH: ClassVar[str] = "walk.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("walk")
+
+    def __init__(self, space: SpaceRow, column_name: str, item_ids: list[str]) -> None:
+        super().__init__()
+        self.space = space
+        self.state = WalkState(item_ids, column_name)
+        self.writes = WalkWrites(self)
+        self.statuses: list[tuple[str, str]] = []  # (id, name) in board order
+        self._stale = False  # the card shown is not the state's current one
+        self._drawing = False
+
+    @property
+    def kiteboard(self) -> KiteboardHost:
+        return host_of(self)
+
+    @property
+    def store(self) -> Store | None:
+        return self.kiteboard.session.store
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="walk-progress")
+        yield Static(id="walk-columns")
+        yield ItemDetailView(self.kiteboard.clock, id="walk-view")
+        yield Static(id="walk-end")
+        yield Static(id="walk-said")
+        yield KeyHints()
+
+    def on_mount(self) -> None:
+        store = self.store
+        rows = store.statuses(self.space.id) if store else []
+        self.statuses = [(row.id, row.name) for row in rows]
+        legend = "  ".join(
+            f"{n} {safe_line(name, max_chars=20)}"
+            for n, (_id, name) in enumerate(self.statuses[:9], 1)
+        )
+        self.query_one("#walk-columns", Static).update(Content(legend))
+        self.say("1-9 or H/L move it · n skips · # E I set labels, effort, impact")
+        self.show_current()
+        self.query_one(ItemDetailView).focus()
+
+    # -- what the writes and the keys need -------------------------------------------
+
+    def writer(self) -> ItemWriter | None:
+        return self.kiteboard.session.writer()
+
+    def reference(self, item_id: str) -> str:
+        card = self.store.card(item_id) if self.store else None
+        return reference(self.space.key, card.number if card else None)
+
+    def column_name(self, status_id: str | None) -> str:
+        names = dict(self.statuses)
+        return safe_line(names.get(status_id or "", "another column"), max_chars=40)
+
+    def label_name(self, label_id: str) -> str:
+        store = self.store
+        rows = store.labels(self.space.id) if store else []
+        label = next((x for x in rows if x.id == label_id), None)
+        return safe_line(label.name, max_chars=30) if label else "a label"
+
+    def say(self, text: str) -> None:
+        """The one line saying what the last key did."""
+        self.query_one("#walk-said", Static).update(Content(text))
+
+    def card_changed(self, item_id: str) -> None:
+        if item_id == self.state.current_id:
+            self.show_current()
+
+    def item_gone(self) -> None:
+        self.kiteboard.refresh_space(self.space.id)
+
+    def handle_store_event(self, event: Any) -> None:
+        """Called by the app for every sync event: the card shown may have changed."""
+        ids = set(getattr(event, "changed", ())) | set(getattr(event, "item_ids", ()))
+        if self.is_mounted and self.state.current_id in ids:
+            self.show_current()
+
+    # -- showing the card ------------------------------------------------------------
+
+    def show_current(self) -> None:
+        """The progress line now; the card right after, in the screen's queue (keys
+        typed meanwhile are handled first: the card drawn is always the latest)."""
+        self.query_one("#walk-progress", Static).update(
+            Content.assemble(("Triage ", "bold"), self.state.progress())
+        )
+        self._stale = True
+        if not self._drawing:
+            self._drawing = True
+            self.call_later(self._draw)
+
+    async def _draw(self) -> None:
+        try:
+            while self._stale:
+                self._stale = False
+                await self._draw_current()
+        finally:
+            self._drawing = False
+
+    async def _draw_current(self) -> None:
+        view = self.query_one(ItemDetailView)
+        end = self.query_one("#walk-end", Static)
+        store, item_id = self.store, self.state.current_id
+        if item_id is None or store is None:
+            view.display, end.display = False, True
+            end.update(Content(self._end_text()))
+            return
+        if not view.display:
+            view.display, end.display = True, False
+            view.focus()
+        detail = store.item(item_id)
+        if detail is not None:
+            labels = {row.id: row for row in store.labels(self.space.id)}
+            detail = self.state.overlay(detail, labels, dict(self.statuses))
+        await view.show_item(
+            item_id,
+            detail,
+            store.comments(item_id),
+            space_key=self.space.key,
+            comments_since=store.comments_followed_since(self.space.id),
+            keep_scroll=True,  # (the same card again keeps its place; another starts at the top)
+        )
+
+    def _end_text(self) -> str:
+        summary = self.state.summary(dict(self.statuses))
+        return f"That was the last card of {self.state.column_name}.\n\n{summary}\n\n" + (
+            "p goes back · u undoes the last change · q returns to the board"
+        )
+
+    # -- the card the keys act on ----------------------------------------------------
+
+    def _card(self, verb: str) -> CardRow | None:
+        """The card shown, loaded, when there is a writer; else says why not."""
+        item_id = self.state.current_id
+        store = self.store
+        if item_id is None or store is None:
+            self.app.bell()
+            self.say("No card here: p goes back, q returns to the board.")
+            return None
+        card = store.card(item_id)
+        if card is None or not card.loaded:
+            self.say(f"{self.reference(item_id)} is still loading; it cannot be {verb} yet.")
+            return None
+        if self.writer() is None:
+            self.say("Not connected to Kitemaker yet; triage needs a connection.")
+            return None
+        return card
+
+    def _decide(self, card: CardRow, kind: DecisionKind, before: Any, after: Any) -> None:
+        decision = self.state.decide(card.id, kind, before, after)
+        self.writes.send(decision)
+        self.say(f"{describe(self, decision)} · u undo")
+
+    # -- the keys --------------------------------------------------------------------
+
+    def action_skip(self) -> None:
+        item_id = self.state.current_id
+        if item_id is None:
+            self.app.bell()
+            return
+        card = self.store.card(item_id) if self.store else None
+        status = self.state.value(item_id, "status_id", card.status_id if card else None)
+        self.say(f"{self.reference(item_id)} left in {self.column_name(status)}")
+        self.state.advance()
+        self.show_current()
+
+    def action_previous(self) -> None:
+        if not self.state.back():
+            self.app.bell()
+            self.say("This is the first card.")
+            return
+        self.say(f"Back to {self.reference(self.state.current_id or '')}")
+        self.show_current()
+
+    def action_move_to(self, index: int) -> None:
+        if index >= len(self.statuses):
+            self.app.bell()
+            self.say(f"The board has no column {index + 1}.")
+            return
+        self._move(self.statuses[index][0])
+
+    def action_move_by(self, step: int) -> None:
+        card = self._card("moved")
+        if card is None:
+            return
+        ids = [status_id for status_id, _name in self.statuses]
+        status = self.state.value(card.id, "status_id", card.status_id)
+        index = ids.index(status) + step if status in ids else -1
+        if not 0 <= index < len(ids):
+            self.app.bell()
+            self.say(f"No column on that side of {self.column_name(status)}.")
+            return
+        self._move(ids[index])
+
+    def _move(self, status_id: str) -> None:
+        card = self._card("moved")
+        if card is None:
+            return
+        status = self.state.value(card.id, "status_id", card.status_id)
+        if status == status_id:
+            self.say(f"{self.reference(card.id)} stays in {self.column_name(status)}")
+        else:
+            self._decide(card, "move", status, status_id)
+        self.state.advance()
+        self.show_current()
+
+    def action_size(self, kind: str) -> None:
+        card = self._card("sized")
+        if card is None or kind not in ("effort", "impact"):
+            return
+        from kiteboard.store.write_results import normalize_size
+        from kiteboard.ui.screens.forms.size_picker import NO_SIZE, SizePicker
+
+        size_kind: DecisionKind = "effort" if kind == "effort" else "impact"
+        current = normalize_size(self.state.value(card.id, kind, getattr(card, kind)))
+
+        def chosen(size: str | None) -> None:
+            if size is not None:
+                self._decide(card, size_kind, current, None if size == NO_SIZE else size)
+                self.show_current()
+
+        picker = SizePicker(size_kind, current, about=self.reference(card.id))
+        self.app.push_screen(picker, chosen)
+
+    def action_labels(self) -> None:
+        card = self._card("labelled")
+        store = self.store
+        if card is None or store is None:
+            return
+        from kiteboard.ui.screens.forms.label_toggle import LabelToggle
+        from kiteboard.ui.screens.forms.labels import LabelChoice
+
+        current = tuple(self.state.value(card.id, "label_ids", card.label_ids))
+        choices = [LabelChoice(x.id, x.name, x.color) for x in store.labels(self.space.id)]
+
+        def chosen(label_ids: tuple[str, ...] | None) -> None:
+            if label_ids is not None:
+                self._decide(card, "labels", current, tuple(label_ids))
+                self.show_current()
+
+        toggle = LabelToggle(
+            choices,
+            current,
+            space_id=self.space.id,
+            writer=self.writer(),
+            about=self.reference(card.id),
+        )
+        self.app.push_screen(toggle, chosen)
+
+    def action_edit(self) -> None:
+        card = self._card("edited")
+        store, writer = self.store, self.writer()
+        if card is None or store is None or writer is None:
+            return
+        from kiteboard.ui.screens.forms import WorkItemForm
+
+        form = WorkItemForm(
+            store, writer, space_id=self.space.id, item_id=card.id, on_gone=self.item_gone
+        )
+        self.app.push_screen(form, lambda saved: self._form_done(card, "edit", saved))
+
+    def action_comment(self) -> None:
+        card = self._card("commented")
+        store, writer = self.store, self.writer()
+        if card is None or store is None or writer is None:
+            return
+        from kiteboard.ui.screens.forms import CommentForm
+
+        form = CommentForm(store, writer, item_id=card.id, on_gone=self.item_gone)
+        self.app.push_screen(form, lambda saved: self._form_done(card, "comment", saved))
+
+    def _form_done(self, card: CardRow, kind: DecisionKind, saved: str | None) -> None:
+        if saved is None:
+            self.say("Nothing saved.")
+            return
+        self.state.decide(card.id, kind, None, None)  # (sent by the form; not undone here)
+        done = "edited" if kind == "edit" else "commented"
+        self.say(f"{self.reference(card.id)} {done}")
+        self.show_current()
+
+    def action_undo(self) -> None:
+        decision = self.state.last_undoable()
+        if decision is None:
+            self.app.bell()
+            self.say("Nothing to undo in this walk (comments and edits are not undone).")
+            return
+        if self.writer() is None:
+            self.say("Not connected to Kitemaker yet; undoing needs a connection.")
+            return
+        undo = self.state.reverse(decision)
+        self.writes.send(undo, undoes=decision)
+        self.state.go_to(decision.item_id)
+        self.say(f"Undone: {describe(self, undo)}")
+        self.show_current()
+
+    def action_end(self) -> None:
+        summary = self.state.summary(dict(self.statuses))
+        title = f"Triage · {safe_line(self.state.column_name, max_chars=40)}"
+        self.app.notify(summary, title=title, markup=False)
+        self.dismiss(self.state.last_seen)

@@ -1,0 +1,129 @@
+"""The triage walk's writes: each decision sent through the session's writer, in a
+worker of the walk screen, while the walk has already gone on to the next card.
+
+A move goes through `ItemWriter.move_item` (the store has the card in its new column
+at once, and back if Kitemaker refuses); labels, effort and impact through
+`ItemWriter.update_item` with only that field (a PUT never overwrites the others).
+When Kitemaker refuses, the walk forgets the decision and says so, in a message that
+stays until read: the person has moved on and would not see the card change back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from kiteboard.ui.walk_model import FIELD_OF, Decision, WalkState
+from kiteboard.ui.widgets.safe_text import safe_line
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from kiteboard.store.writer import ItemWriter
+
+
+class WalkHost(Protocol):
+    """What the writes need from the walk screen."""
+
+    state: WalkState
+
+    def writer(self) -> ItemWriter | None: ...
+
+    def reference(self, item_id: str) -> str: ...
+
+    def column_name(self, status_id: str | None) -> str: ...
+
+    def label_name(self, label_id: str) -> str: ...
+
+    def say(self, text: str) -> None: ...
+
+    def card_changed(self, item_id: str) -> None:
+        """Show the card again if it is the one shown (its pending field went)."""
+
+    def item_gone(self) -> None:
+        """Kitemaker no longer has an item: refresh the space."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def run_worker(self, work: Any, *, group: str = ..., exit_on_error: bool = ...) -> Worker[Any]:
+        """(Textual's: the writes run in the screen's workers.)"""
+
+
+def describe(host: WalkHost, decision: Decision) -> str:
+    """What a decision does, in the words the walk says it: `KB-56 → Todo`."""
+    reference = host.reference(decision.item_id)
+    if decision.kind == "move":
+        return f"{reference} → {host.column_name(decision.after)}"
+    if decision.kind == "labels":
+        added = [f"+{host.label_name(x)}" for x in decision.after if x not in decision.before]
+        gone = [f"−{host.label_name(x)}" for x in decision.before if x not in decision.after]
+        return f"{reference} labels {' '.join(added + gone)}"
+    if decision.kind in ("effort", "impact"):
+        return f"{reference} {decision.kind} → {decision.after or 'none'}"
+    return f"{reference} {decision.kind}"
+
+
+class WalkWrites:
+    def __init__(self, host: WalkHost) -> None:
+        self._host = host
+
+    def send(self, decision: Decision, *, undoes: Decision | None = None) -> None:
+        """Send `decision` (or, with `undoes`, the reverse of that earlier one). Not
+        exclusive: every decision is sent; the writer keeps one card's writes in order."""
+        self._host.run_worker(self._send(decision, undoes), group="walk-write", exit_on_error=False)
+
+    async def _send(self, decision: Decision, undoes: Decision | None) -> None:
+        host = self._host
+        writer = host.writer()
+        if writer is None:
+            self._failed(decision, undoes, "Not connected to Kitemaker.", gone=False)
+            return
+        if decision.kind == "move":
+            result = await writer.move_item(decision.item_id, decision.after)
+        else:
+            from kiteboard.store.write_results import ItemFields
+
+            field = FIELD_OF[decision.kind]
+            before = ItemFields(**{field: decision.before})
+            after = ItemFields(**{field: decision.after})
+            result = await writer.update_item(decision.item_id, before, after)
+        from kiteboard.store.write_results import NeedsRetry, Saved
+
+        host.state.settle(decision)
+        if isinstance(result, Saved):
+            if result.note:
+                host.say(f"{describe(host, decision)} · {result.note}")
+            host.card_changed(decision.item_id)
+            return
+        if isinstance(result, NeedsRetry):
+            self._failed(decision, undoes, result.reason, gone=False)
+            return
+        text = result.message
+        if result.kind == "invalid":
+            text = f"Kitemaker refused it: {result.message}"
+        self._failed(decision, undoes, text, gone=result.kind == "gone")
+
+    def _failed(self, decision: Decision, undoes: Decision | None, why: str, *, gone: bool) -> None:
+        host = self._host
+        state = host.state
+        if undoes is not None:
+            state.settle(decision)
+            state.decisions.append(undoes)  # not undone after all
+            title = f"Not undone: {describe(host, undoes)}"
+        else:
+            state.withdraw(decision)
+            title = f"Not saved: {describe(host, decision)}"
+            if decision.kind == "move":
+                title = f"{host.reference(decision.item_id)} moved back"
+        if gone:
+            host.item_gone()
+        host.say(f"{title}: {safe_line(why, max_chars=200)}")
+        host.notify(safe_line(why, max_chars=500), title=title, severity="error", markup=False)
+        host.card_changed(decision.item_id)
