@@ -70,12 +70,12 @@ async def test_t_walks_the_focused_column_newest_first(make_app, store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         ids = await start_walk(app, pilot)
         backlog = board_of(app).model.columns[0]
-        numbers = [store.card(item_id).number for item_id in ids]
+        numbers = [store.read.card(item_id).number for item_id in ids]
         assert numbers == sorted((card.number for card in backlog.cards), reverse=True)
         walk = walk_of(app)
         assert text_of(walk, "#walk-progress") == f"Triage 1 of {len(ids)} · Backlog"
         title = walk.query_one("#detail-title", Static)
-        assert str(title.content) == store.card(ids[0]).title
+        assert str(title.content) == store.read.card(ids[0]).title
         await pilot.press("n")
         await wait_until(pilot, lambda: shown(app) == ids[1])
         assert text_of(walk, "#walk-progress") == f"Triage 2 of {len(ids)} · Backlog"
@@ -135,12 +135,12 @@ async def test_the_next_card_is_on_screen_before_kitemaker_answers(
         await wait_until(pilot, lambda: shown(app) == ids[1])
         walk = walk_of(app)
         title = walk.query_one("#detail-title", Static)
-        assert str(title.content) == store.card(ids[1]).title
+        assert str(title.content) == store.read.card(ids[1]).title
         # The move is on its way and not answered: Kitemaker still has it in Backlog.
         assert kitemaker.transport.bodies("PUT", "/workitem") == [{"id": ids[0], "statusId": todo}]
         assert kitemaker.state.items[ids[0]].status_id != todo
         assert [w for w in app.workers if w.group == "walk-write" and not w.is_finished]
-        assert store.card(ids[0]).status_id == todo  # the board has it moved already
+        assert store.read.card(ids[0]).status_id == todo  # the board has it moved already
         kitemaker.transport.hold.set()
         await settle(app, pilot)
     assert kitemaker.state.items[ids[0]].status_id == todo
@@ -155,8 +155,8 @@ async def test_a_refused_move_goes_back_with_a_message(make_app, kitemaker, stor
         del kitemaker.state.statuses[todo]  # the column was deleted meanwhile
         await pilot.press("2")
         await settle(app, pilot)
-        assert store.card(ids[0]).status_id == backlog  # moved back
-        number = store.card(ids[0]).number
+        assert store.read.card(ids[0]).status_id == backlog  # moved back
+        number = store.read.card(ids[0]).number
         title, text = notes[-1]
         assert title == f"KB-{number} moved back"
         assert "Kitemaker refused it" in text and "not a status" in text
@@ -198,7 +198,7 @@ async def test_a_size_shows_at_once_and_goes_back_when_refused(
     async with app.run_test(size=(80, 24)) as pilot:
         notes = record_notifications(app, monkeypatch)
         ids = await start_walk(app, pilot)
-        before = store.card(ids[0]).impact
+        before = store.read.card(ids[0]).impact
         kitemaker.transport.hold = asyncio.Event()
         faults = kitemaker.emulator.faults
         faults.inject("server_error", times=5, method="PUT", path="/workitem")
@@ -264,7 +264,9 @@ async def test_e_and_a_open_the_forms_for_the_card_shown(make_app, kitemaker, mo
     assert bodies[-1] == "Looked at in triage"
 
 
-async def test_p_goes_back_and_u_undoes_the_walks_last_change(make_app, kitemaker) -> None:
+async def test_p_goes_back_and_u_undoes_the_last_change_showing_its_card(
+    make_app, kitemaker
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         ids = await start_walk(app, pilot)
@@ -289,11 +291,12 @@ async def test_p_goes_back_and_u_undoes_the_walks_last_change(make_app, kitemake
         assert kitemaker.state.items[ids[0]].status_id == backlog
         assert (
             text_of(walk_of(app), "#walk-said")
-            == f"Undone: {walk_of(app).reference(ids[0])} → Backlog"
+            == f"Undone: {walk_of(app).reference(ids[0])} back in Backlog"
         )
         await pilot.press("u")
+        await settle(app, pilot)
         said = text_of(walk_of(app), "#walk-said")
-        assert said.startswith("Nothing to undo in this walk")
+        assert said == "Nothing to undo: no move or edit made in this session."
 
 
 async def test_q_ends_with_a_summary_and_the_board_cursor_on_the_last_card_seen(
@@ -352,3 +355,30 @@ async def test_the_palette_offers_triage_this_column(make_app) -> None:
         assert palette_options(app)[0].startswith("Triage this column  t")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, WalkScreen))
+
+
+async def test_u_in_the_walk_goes_back_through_the_boards_writes_too(make_app, kitemaker):
+    """One history for the session: after the walk's own change, `u` undoes the move
+    made on the board before the walk."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        moved = focused_list(app).cursor_id
+        backlog = board_of(app).model.columns[0].id
+        await pilot.press("L")  # on the board: the first card to Todo
+        await settle(app, pilot)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, WalkScreen))
+        ids = walk_of(app).state.item_ids
+        assert moved not in ids
+        await pilot.press("I", "n")
+        await settle(app, pilot)
+        await pilot.press("u")  # the walk's impact
+        await settle(app, pilot)
+        assert kitemaker.state.items[moved].status_id != backlog
+        await pilot.press("u")  # the board's move
+        await settle(app, pilot)
+        assert kitemaker.state.items[moved].status_id == backlog
+        said = text_of(walk_of(app), "#walk-said")
+        assert said == f"Undone: {walk_of(app).reference(moved)} back in Backlog"
+        assert shown(app) == ids[0]  # (not a card of the walk: the walk stays where it is)

@@ -16,9 +16,8 @@ if TYPE_CHECKING:
     from kiteboard.store.rows import CardRow, ItemDetail, LabelRow
 
 # What a decision changes: a card's column or one of its fields ("edit" and "comment"
-# go through the forms; they are counted, not undone here).
+# go through the forms: counted in the summary, never pending).
 DecisionKind = Literal["move", "labels", "effort", "impact", "edit", "comment"]
-UNDOABLE: frozenset[str] = frozenset({"move", "labels", "effort", "impact"})
 # The card's field each kind sets (as the pending overlay names it).
 FIELD_OF = {"move": "status_id", "labels": "label_ids", "effort": "effort", "impact": "impact"}
 
@@ -121,23 +120,6 @@ class WalkState:
         if decision in self.decisions:
             self.decisions.remove(decision)
         self.settle(decision)
-
-    def last_undoable(self) -> Decision | None:
-        return next((d for d in reversed(self.decisions) if d.kind in UNDOABLE), None)
-
-    def reverse(self, decision: Decision) -> Decision:
-        """Record undoing `decision`: it leaves the walk's history, and its reverse is
-        pending (the number is new, so the first write's late answer is ignored)."""
-        self.withdraw(decision)
-        self._writes += 1
-        item_id, kind = decision.item_id, decision.kind
-        undo = Decision(item_id, kind, decision.after, decision.before, self._writes)
-        if decision.kind in FIELD_OF:
-            self.pending.setdefault(decision.item_id, {})[FIELD_OF[decision.kind]] = (
-                undo.number,
-                undo.after,
-            )
-        return undo
 
     def value(self, item_id: str, field: str, stored: Any) -> Any:
         """A field as the card shows it: the pending value, else the store's."""

@@ -71,14 +71,11 @@ def test_a_pending_change_shows_over_the_store_until_its_own_answer() -> None:
     assert walk.overlay(detail, labels, NAMES).card.effort is None
 
 
-def test_undo_takes_the_last_change_out_and_sends_its_reverse() -> None:
+def test_a_withdrawn_decision_leaves_the_summary_and_the_card() -> None:
     walk = WalkState(["a", "b"], "Backlog")
     move = walk.decide("a", "move", "s1", "s2")
     walk.advance()
-    walk.decide("b", "comment", None, None)  # not undone here
-    assert walk.last_undoable() == move
-    undo = walk.reverse(move)
-    assert (undo.item_id, undo.before, undo.after) == ("a", "s2", "s1")
-    assert walk.value("a", "status_id", "s2") == "s1"
-    assert walk.last_undoable() is None
+    walk.decide("b", "comment", None, None)
+    walk.withdraw(move)  # refused, or undone
+    assert walk.value("a", "status_id", "s1") == "s1"
     assert walk.summary(NAMES) == "2 seen: 1 commented, 1 skipped"

@@ -4,8 +4,9 @@ newest first, full screen, with a progress line (`3 of 12 · Backlog`).
 One key per decision, applied at once: `1`–`9` and `H`/`L` move the card and show the
 next; `n`/Space skip it; `#`, `E`, `I` set its labels, effort, impact (and stay on
 it, so that several can be set before moving on); `e` edits, `a` comments; `p` goes
-back; `u` undoes the walk's last change; `q`/Esc ends the walk with a summary and the
-board's cursor on the last card seen. The keys are the registry's (scope "walk").
+back; `u` undoes the session's last change (one history with the board's `u`) and
+shows that card; `q`/Esc ends the walk with a summary and the board's cursor on the
+last card seen. The keys are the registry's (scope "walk").
 
 A key changes the walk's state (walk_model.py) as it is handled and the card is drawn
 right after, in the screen's own queue: the next card is on screen within a frame,
@@ -25,6 +26,7 @@ from textual.widgets import Static
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import reference
 from kiteboard.ui.host import KiteboardHost, host_of
+from kiteboard.ui.messages import StoreCommentsChanged, StoreItemsChanged
 from kiteboard.ui.screens.walk_writes import WalkWrites, describe
 from kiteboard.ui.walk_model import DecisionKind, WalkState
 from kiteboard.ui.widgets.item_detail import ItemDetailView
@@ -70,7 +72,7 @@ class WalkScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         store = self.store
-        rows = store.statuses(self.space.id) if store else []
+        rows = store.read.statuses(self.space.id) if store else []
         self.statuses = [(row.id, row.name) for row in rows]
         legend = "  ".join(
             f"{n} {safe_line(name, max_chars=20)}"
@@ -87,7 +89,7 @@ class WalkScreen(Screen[str | None]):
         return self.kiteboard.session.writer()
 
     def reference(self, item_id: str) -> str:
-        card = self.store.card(item_id) if self.store else None
+        card = self.store.read.card(item_id) if self.store else None
         return reference(self.space.key, card.number if card else None)
 
     def column_name(self, status_id: str | None) -> str:
@@ -96,7 +98,7 @@ class WalkScreen(Screen[str | None]):
 
     def label_name(self, label_id: str) -> str:
         store = self.store
-        rows = store.labels(self.space.id) if store else []
+        rows = store.read.labels(self.space.id) if store else []
         label = next((x for x in rows if x.id == label_id), None)
         return safe_line(label.name, max_chars=30) if label else "a label"
 
@@ -108,13 +110,20 @@ class WalkScreen(Screen[str | None]):
         if item_id == self.state.current_id:
             self.show_current()
 
+    def show_card(self, item_id: str) -> None:
+        self.state.go_to(item_id)
+        self.show_current()
+
     def item_gone(self) -> None:
         self.kiteboard.refresh_space(self.space.id)
 
-    def handle_store_event(self, event: Any) -> None:
-        """Called by the app for every sync event: the card shown may have changed."""
-        ids = set(getattr(event, "changed", ())) | set(getattr(event, "item_ids", ()))
-        if self.is_mounted and self.state.current_id in ids:
+    def on_store_items_changed(self, message: StoreItemsChanged) -> None:
+        """A sync or a write changed cards: the one shown may be among them."""
+        if self.state.current_id in message.event.changed:
+            self.show_current()
+
+    def on_store_comments_changed(self, message: StoreCommentsChanged) -> None:
+        if self.state.current_id in message.event.item_ids:
             self.show_current()
 
     # -- showing the card ------------------------------------------------------------
@@ -149,16 +158,16 @@ class WalkScreen(Screen[str | None]):
         if not view.display:
             view.display, end.display = True, False
             view.focus()
-        detail = store.item(item_id)
+        detail = store.read.item(item_id)
         if detail is not None:
-            labels = {row.id: row for row in store.labels(self.space.id)}
+            labels = {row.id: row for row in store.read.labels(self.space.id)}
             detail = self.state.overlay(detail, labels, dict(self.statuses))
         await view.show_item(
             item_id,
             detail,
-            store.comments(item_id),
+            store.read.comments(item_id),
             space_key=self.space.key,
-            comments_since=store.comments_followed_since(self.space.id),
+            comments_since=store.read.comments_followed_since(self.space.id),
             keep_scroll=True,  # (the same card again keeps its place; another starts at the top)
         )
 
@@ -178,7 +187,7 @@ class WalkScreen(Screen[str | None]):
             self.app.bell()
             self.say("No card here: p goes back, q returns to the board.")
             return None
-        card = store.card(item_id)
+        card = store.read.card(item_id)
         if card is None or not card.loaded:
             self.say(f"{self.reference(item_id)} is still loading; it cannot be {verb} yet.")
             return None
@@ -199,7 +208,7 @@ class WalkScreen(Screen[str | None]):
         if item_id is None:
             self.app.bell()
             return
-        card = self.store.card(item_id) if self.store else None
+        card = self.store.read.card(item_id) if self.store else None
         status = self.state.value(item_id, "status_id", card.status_id if card else None)
         self.say(f"{self.reference(item_id)} left in {self.column_name(status)}")
         self.state.advance()
@@ -272,7 +281,7 @@ class WalkScreen(Screen[str | None]):
         from kiteboard.ui.screens.forms.labels import LabelChoice
 
         current = tuple(self.state.value(card.id, "label_ids", card.label_ids))
-        choices = [LabelChoice(x.id, x.name, x.color) for x in store.labels(self.space.id)]
+        choices = [LabelChoice(x.id, x.name, x.color) for x in store.read.labels(self.space.id)]
 
         def chosen(label_ids: tuple[str, ...] | None) -> None:
             if label_ids is not None:
@@ -320,19 +329,8 @@ class WalkScreen(Screen[str | None]):
         self.show_current()
 
     def action_undo(self) -> None:
-        decision = self.state.last_undoable()
-        if decision is None:
-            self.app.bell()
-            self.say("Nothing to undo in this walk (comments and edits are not undone).")
-            return
-        if self.writer() is None:
-            self.say("Not connected to Kitemaker yet; undoing needs a connection.")
-            return
-        undo = self.state.reverse(decision)
-        self.writes.send(undo, undoes=decision)
-        self.state.go_to(decision.item_id)
-        self.say(f"Undone: {describe(self, undo)}")
-        self.show_current()
+        """The session's last write, whoever made it (the walk, the board): shared."""
+        self.writes.undo()
 
     def action_end(self) -> None:
         summary = self.state.summary(dict(self.statuses))

@@ -3,7 +3,9 @@ worker of the walk screen, while the walk has already gone on to the next card.
 
 A move goes through `ItemWriter.move_item` (the store has the card in its new column
 at once, and back if Kitemaker refuses); labels, effort and impact through
-`ItemWriter.update_item` with only that field (a PUT never overwrites the others).
+`ItemWriter.set_fields` with only that field (a PUT never overwrites the others). The
+writer records each one in the session's undo history (store/undo.py), so `u` in the
+walk, on the board and on an item's screen undo the same steps, in the order made.
 When Kitemaker refuses, the walk forgets the decision and says so, in a message that
 stays until read: the person has moved on and would not see the card change back.
 """
@@ -18,6 +20,7 @@ from kiteboard.ui.widgets.safe_text import safe_line
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from kiteboard.store.undo import UndoStep
     from kiteboard.store.writer import ItemWriter
 
 
@@ -38,6 +41,9 @@ class WalkHost(Protocol):
 
     def card_changed(self, item_id: str) -> None:
         """Show the card again if it is the one shown (its pending field went)."""
+
+    def show_card(self, item_id: str) -> None:
+        """Go to the card (undo shows the card it restored)."""
 
     def item_gone(self) -> None:
         """Kitemaker no longer has an item: refresh the space."""
@@ -73,57 +79,93 @@ def describe(host: WalkHost, decision: Decision) -> str:
 class WalkWrites:
     def __init__(self, host: WalkHost) -> None:
         self._host = host
+        # The history steps the walk's decisions made (to take an undone one out of
+        # the summary). Compared by identity: a step is the writer's own object.
+        self._steps: list[tuple[UndoStep, Decision]] = []
 
-    def send(self, decision: Decision, *, undoes: Decision | None = None) -> None:
-        """Send `decision` (or, with `undoes`, the reverse of that earlier one). Not
-        exclusive: every decision is sent; the writer keeps one card's writes in order."""
-        self._host.run_worker(self._send(decision, undoes), group="walk-write", exit_on_error=False)
+    def send(self, decision: Decision) -> None:
+        """Not exclusive: every decision is sent; the writer keeps one card's writes
+        in order."""
+        self._host.run_worker(self._send(decision), group="walk-write", exit_on_error=False)
 
-    async def _send(self, decision: Decision, undoes: Decision | None) -> None:
+    async def _send(self, decision: Decision) -> None:
         host = self._host
         writer = host.writer()
         if writer is None:
-            self._failed(decision, undoes, "Not connected to Kitemaker.", gone=False)
+            self._failed(decision, "Not connected to Kitemaker.", gone=False)
             return
         if decision.kind == "move":
             result = await writer.move_item(decision.item_id, decision.after)
         else:
-            from kiteboard.store.write_results import ItemFields
-
             field = FIELD_OF[decision.kind]
-            before = ItemFields(**{field: decision.before})
-            after = ItemFields(**{field: decision.after})
-            result = await writer.update_item(decision.item_id, before, after)
+            result = await writer.set_fields(decision.item_id, **{field: decision.after})
         from kiteboard.store.write_results import NeedsRetry, Saved
 
         host.state.settle(decision)
         if isinstance(result, Saved):
+            step = writer.history.peek()  # (pushed by the write just awaited)
+            if result.value is not None and step is not None:
+                self._steps.append((step, decision))
             if result.note:
                 host.say(f"{describe(host, decision)} · {result.note}")
             host.card_changed(decision.item_id)
             return
         if isinstance(result, NeedsRetry):
-            self._failed(decision, undoes, result.reason, gone=False)
+            self._failed(decision, result.reason, gone=False)
             return
         text = result.message
         if result.kind == "invalid":
             text = f"Kitemaker refused it: {result.message}"
-        self._failed(decision, undoes, text, gone=result.kind == "gone")
+        self._failed(decision, text, gone=result.kind == "gone")
 
-    def _failed(self, decision: Decision, undoes: Decision | None, why: str, *, gone: bool) -> None:
+    def _failed(self, decision: Decision, why: str, *, gone: bool) -> None:
         host = self._host
-        state = host.state
-        if undoes is not None:
-            state.settle(decision)
-            state.decisions.append(undoes)  # not undone after all
-            title = f"Not undone: {describe(host, undoes)}"
-        else:
-            state.withdraw(decision)
-            title = f"Not saved: {describe(host, decision)}"
-            if decision.kind == "move":
-                title = f"{host.reference(decision.item_id)} moved back"
+        host.state.withdraw(decision)
+        title = f"Not saved: {describe(host, decision)}"
+        if decision.kind == "move":
+            title = f"{host.reference(decision.item_id)} moved back"
         if gone:
             host.item_gone()
         host.say(f"{title}: {safe_line(why, max_chars=200)}")
         host.notify(safe_line(why, max_chars=500), title=title, severity="error", markup=False)
         host.card_changed(decision.item_id)
+
+    # -- undo: the session's history, shared with the board --------------------------------
+
+    def undo(self) -> None:
+        self._host.run_worker(self._undo(), group="walk-undo", exit_on_error=False)
+
+    async def _undo(self) -> None:
+        host = self._host
+        writer = host.writer()
+        if writer is None:
+            host.say("Not connected to Kitemaker yet; undoing needs a connection.")
+            return
+        async with writer.history.lock:  # `u u` typed fast: two steps, not one twice
+            plan = await writer.prepare_undo()
+            if plan is None:
+                host.say("Nothing to undo: no move or edit made in this session.")
+                return
+            step = plan.step
+            if not step.undoable:
+                writer.history.discard(step)
+                host.say(
+                    f"{step.what} is not undone: comments and new items stay (Kitemaker's "
+                    "API deletes neither). u again goes further back."
+                )
+                return
+            if plan.changed_by_others:
+                names = ", ".join(plan.changed_by_others)
+                host.say(f"Not undone: {names} changed in Kitemaker since; undo it on the board.")
+                return
+            result = await writer.undo(plan)
+        if result.restored:
+            for index, (done, decision) in enumerate(self._steps):
+                if done is step:
+                    host.state.withdraw(decision)
+                    del self._steps[index]
+                    break
+            host.show_card(result.restored[0].item_id)
+        host.say(safe_line(result.summary(), max_chars=300))
+        if result.failed:
+            host.notify(safe_line(result.summary(), max_chars=500), severity="warning")
