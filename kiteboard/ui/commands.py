@@ -35,6 +35,7 @@ class Command(NamedTuple):
     rank: int = 50  # footer: lower ranks stay when the width is short
     priority: bool = False  # handled before the focused widget sees the key
     palette: bool = True  # offered in the command palette
+    key_display: str | None = None  # the footer's key when not the key's own ("↑↓")
 
     def binding(self) -> Binding:
         return Binding(
@@ -42,6 +43,7 @@ class Command(NamedTuple):
             self.action,
             self.footer or self.title,
             show=bool(self.footer),
+            key_display=self.key_display,
             priority=self.priority,
             tooltip=self.description,
             id=self.id,
@@ -257,17 +259,25 @@ COMMANDS: tuple[Command, ...] = (
     *(_move_to_column(n) for n in range(1, 10)),
     # -- space picker ----------------------------------------------------------------
     # Esc goes back to the board, or (when there is no board to go back to, the first
-    # start) clears what was typed: each shows in the footer only when it can act.
+    # start) clears what was typed, then quits: each shows in the footer only when it
+    # can act. Every letter goes to the filter (a name may start with q).
+    # priority on the arrows and Enter: the filter field has the focus, and its own
+    # (hidden) Enter would keep them out of the footer; they do what it would do.
     Command("spaces.back", "escape", "cancel", "Back",
             "Go back to the board", "Space picker", ("spaces",), footer="Back", rank=2),
     Command("spaces.clear", "escape", "clear_filter", "Clear",
             "Clear what was typed", "Space picker", ("spaces",), footer="Clear", rank=2),
+    Command("spaces.quit", "escape", "quit", "Quit",
+            "Leave kiteboard (nothing typed, no board yet)", "Space picker", ("spaces",),
+            footer="Quit", rank=2, palette=False),
     Command("spaces.down", "down", "cursor(1)", "Next",
-            "Highlight the next space", "Space picker", ("spaces",)),
+            "Highlight the next space", "Space picker", ("spaces",),
+            footer="Move", rank=3, priority=True, key_display="↑↓"),
     Command("spaces.up", "up", "cursor(-1)", "Previous",
-            "Highlight the previous space", "Space picker", ("spaces",)),
+            "Highlight the previous space", "Space picker", ("spaces",), priority=True),
     Command("spaces.open", "enter", "choose", "Open",
-            "Open the highlighted space", "Space picker", ("spaces",), footer="Open", rank=1),
+            "Open the highlighted space", "Space picker", ("spaces",), footer="Open", rank=1,
+            priority=True),
     # -- theme and profile pickers ---------------------------------------------------
     Command("theme.cancel", "escape", "cancel", "Cancel",
             "Go back to the theme you had", "Theme picker", ("theme",),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.widgets.card_list import CardList
-from tests.pilot_support import type_at_once
+from tests.pilot_support import type_at_once, wait_until
 
 
 def focused_list(app) -> CardList:
@@ -423,10 +423,13 @@ async def test_a_filter_matching_only_columns_out_of_view_goes_to_them(make_app)
         assert word in focused_list(app).cursor_card.title.casefold()
 
 
-async def test_the_first_pickers_escape_clears_what_was_typed_and_never_says_back(make_app):
-    """With no board yet there is nothing to go back to: the footer does not offer it,
-    and Esc clears the filter (offered as "esc Clear" only while there is text)."""
+async def test_the_first_pickers_escape_clears_what_was_typed_then_quits(make_app):
+    """With no board yet there is nothing to go back to: the footer does not offer it;
+    Esc clears the filter (offered as "esc Clear" only while there is text), then quits
+    (offered as "esc Quit"). Every letter is typed, `q` first too: the footer offers no
+    letter key, which would only be typed."""
     from kiteboard.ui.screens.space_picker import SpacePickerScreen
+    from kiteboard.ui.widgets.key_hints import KeyHints
 
     def offered(screen) -> set[str]:
         return {
@@ -442,16 +445,28 @@ async def test_the_first_pickers_escape_clears_what_was_typed_and_never_says_bac
         assert isinstance(picker, SpacePickerScreen)
         assert "spaces.back" not in offered(picker)
         assert "spaces.clear" not in offered(picker)
-        await pilot.press(*"plat")
+        footer = picker.query_one(KeyHints).render().plain
+        assert footer.startswith(" ↑↓ Move  ⏎ Open  esc Quit ")
+        assert " q " not in footer and " s " not in footer  # letters are typed here
+        await pilot.press(*"qplat")
+        assert picker._typed() == "qplat"
         assert offered(picker) >= {"spaces.clear"}
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is picker
         assert picker._typed() == ""
         assert "spaces.clear" not in offered(picker)
-        await pilot.press("escape")  # nothing typed: nothing happens
+        assert app.return_code is None
+        await pilot.press("escape")  # nothing typed: quits
+        await wait_until(pilot, lambda: app.return_code == 0)
+
+
+async def test_ctrl_q_quits_from_the_space_picker(make_app):
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen is picker
+        await pilot.press(*"pl", "ctrl+q")
+        await wait_until(pilot, lambda: app.return_code == 0)
 
 
 async def test_clicking_a_key_in_the_footer_presses_it(make_app):

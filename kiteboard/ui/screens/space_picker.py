@@ -1,6 +1,9 @@
 """Choose a space: every space of the organization, type to filter (fuzzy), Enter opens.
 
 Dismisses with the chosen space's id, or None (Esc) when there is a board to go back to.
+With no board to go back to (the first start), Esc clears what was typed, then quits.
+Every letter goes to the filter (a space's name may start with `q`): Esc and Ctrl+q
+quit, and the footer says so.
 """
 
 from __future__ import annotations
@@ -175,6 +178,8 @@ class SpacePickerScreen(Screen[str | None]):
             return self.can_cancel
         if action == "clear_filter":
             return not self.can_cancel and bool(self._typed())
+        if action == "quit":
+            return not self.can_cancel and not self._typed()
         return True
 
     def _typed(self) -> str:
@@ -183,6 +188,9 @@ class SpacePickerScreen(Screen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
 
     def action_clear_filter(self) -> None:
         self.query_one("#picker-filter", Input).value = ""

@@ -3,7 +3,8 @@
 When they do not all fit, those the registry ranks first stay (ui/commands.py).
 
 What Textual's Footer shows (the screen's active bindings marked `show`, one per
-action, dimmed while their action cannot run, remapped keys as remapped), drawn as one
+action, dimmed while their action cannot run, remapped keys as remapped; not the keys
+that a focused text field takes as typing), drawn as one
 line by one widget: the Footer is a container holding a widget per key, which the first
 frame of every screen paid for (~5 ms). A click on a key presses it.
 """
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from textual import events
 from textual.content import Content
+from textual.keys import key_to_character
 from textual.widget import Widget
+from textual.widgets import Input
 
 from kiteboard.ui import commands
 
@@ -25,6 +28,15 @@ if TYPE_CHECKING:
 # Theme variables (resolved when drawn): the footer's colors in every theme.
 _KEY = "bold $footer-key-foreground on $footer-key-background"
 _DESCRIPTION = "$footer-description-foreground on $footer-description-background"
+
+
+def _types_text(binding_keys: str) -> bool:
+    """Every key of the binding is a character: in a text field, it is typed there."""
+    for key in binding_keys.split(","):
+        character = key_to_character(key.strip())
+        if character is None or not character.isprintable():
+            return False
+    return True
 
 
 class _Hint(NamedTuple):
@@ -61,8 +73,13 @@ class KeyHints(Widget, can_focus=False):
         # One hint per label: H and L ("Move ←→") share one, " H L Move ←→ ".
         labels: dict[str, list[tuple[Binding, bool]]] = {}
         seen: set[str] = set()
+        # While a text field has the focus, `q` or `s` is a letter typed, not a key
+        # that does something: its hint would lie.
+        typing = isinstance(self.screen.focused, Input)
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
+                continue
+            if typing and _types_text(binding.key):
                 continue
             seen.add(binding.action)
             labels.setdefault(binding.description, []).append((binding, enabled))
