@@ -82,11 +82,23 @@ def _theme_commands() -> type[Provider]:
     return ThemeCommands
 
 
-def find_space(spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
-    """A space by id, name or key, as `kiteboard sync --space` finds it."""
+def find_space(
+    spaces: list[SpaceRow], wanted: str | None, space_keys: Mapping[str, str] | None = None
+) -> SpaceRow | None:
+    """A space by id, name or key, as `kiteboard sync --space` finds it; a key the
+    config gives (`space_keys`, by space id or name) counts before the store knows it."""
     from kiteboard.store.space_lookup import match_space
 
-    return match_space(spaces, wanted, lambda space: space.key) if wanted else None
+    if not wanted:
+        return None
+    configured = {name.casefold(): key for name, key in (space_keys or {}).items()}
+
+    def key_of(space: SpaceRow) -> str | None:
+        return space.key or configured.get(
+            space.id.casefold(), configured.get(space.name.casefold())
+        )
+
+    return match_space(spaces, wanted, key_of)
 
 
 class KiteboardApp(SettingsActions, App[int]):
@@ -187,15 +199,15 @@ class KiteboardApp(SettingsActions, App[int]):
         """Paint what the store already knows: the board, the picker, or 'connecting'."""
         store = self.session.open_store()
         spaces = store.read.spaces() if store else []
-        wanted = self._wanted_space
+        wanted = asked = self._wanted_space  # asked for: --space or default_space
         if wanted is None and store is not None:
             wanted = store.local.get_value(LAST_SPACE_KEY)
-        space = find_space(spaces, wanted)
+        space = self._find_space(spaces, wanted)
         if space is not None:
             self.open_board(space)
             self.call_after_refresh(self._note_started)
         elif spaces:
-            self.open_picker(can_cancel=False)
+            self.open_picker(can_cancel=False, missing=asked)
             self.call_after_refresh(self._note_started)
         else:
             from kiteboard.ui.screens.connecting import ConnectingScreen
@@ -227,12 +239,12 @@ class KiteboardApp(SettingsActions, App[int]):
         store, engine, wanted = self.session.store, self.session.engine, self._wanted_space
         if not wanted or store is None or engine is None or self.current_space is not None:
             return
-        if find_space(store.read.spaces(), wanted) is not None:
+        if self._find_space(store.read.spaces(), wanted) is not None:
             return
         for space in store.read.spaces():
             if space.key is None:
                 await engine.refresh(space.id)
-                if find_space(store.read.spaces(), wanted) is not None:
+                if self._find_space(store.read.spaces(), wanted) is not None:
                     return
 
     @work(exclusive=True, group="sync", exit_on_error=False)
@@ -293,8 +305,21 @@ class KiteboardApp(SettingsActions, App[int]):
             return
         if isinstance(self.screen, BoardScreen):
             self.screen.show_sync_status()
+        self._open_space_found_since()
         if self.current_space is not None:
             self.watch_space(self.current_space.id)
+
+    def _open_space_found_since(self) -> None:
+        """The picker says "No space named GRO", painted from the store; connecting
+        may have learned that key since: then open that space after all."""
+        from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+        screen, store = self.screen, self.session.store
+        if not isinstance(screen, SpacePickerScreen) or screen.missing is None or not store:
+            return
+        space = self._find_space(store.read.spaces(), screen.missing)
+        if space is not None:
+            screen.dismiss(space.id)
 
     def on_connect_failed(self, message: ConnectFailed) -> None:
         if not self.screen_stack:
@@ -348,7 +373,8 @@ class KiteboardApp(SettingsActions, App[int]):
             with contextlib.suppress(sqlite3.Error, OSError):
                 store.local.set_value(LAST_SPACE_KEY, space_id)
 
-    def open_picker(self, *, can_cancel: bool) -> None:
+    def open_picker(self, *, can_cancel: bool, missing: str | None = None) -> None:
+        """`missing`: the space asked for that none matched (the picker says so)."""
         from kiteboard.ui.screens.space_picker import SpacePickerScreen
 
         store = self.session.store
@@ -356,7 +382,11 @@ class KiteboardApp(SettingsActions, App[int]):
         current = self.current_space.id if self.current_space else None
         self.push_screen(
             SpacePickerScreen(
-                spaces, current=current, can_cancel=can_cancel, read_spaces=self._stored_spaces
+                spaces,
+                current=current,
+                can_cancel=can_cancel,
+                read_spaces=self._stored_spaces,
+                missing=missing,
             ),
             self._space_chosen,
         )
@@ -364,6 +394,10 @@ class KiteboardApp(SettingsActions, App[int]):
     def _stored_spaces(self) -> list[SpaceRow]:
         store = self.session.store
         return store.read.spaces() if store else []
+
+    def _find_space(self, spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
+        settings = self.settings
+        return find_space(spaces, wanted, settings.space_keys if settings else None)
 
     def _space_chosen(self, space_id: str | None) -> None:
         if space_id is None or self.session.store is None:

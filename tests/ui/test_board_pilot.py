@@ -469,6 +469,17 @@ async def test_ctrl_q_quits_from_the_space_picker(make_app):
         await wait_until(pilot, lambda: app.return_code == 0)
 
 
+async def test_a_space_asked_for_that_does_not_exist_is_named_above_the_picker(make_app):
+    """`kiteboard --space Nope`: the picker, saying why it is there."""
+    from kiteboard.ui.screens.space_picker import SpacePickerScreen
+
+    app = make_app("Nope")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SpacePickerScreen))
+        said = app.screen.query_one("#picker-missing").render()
+        assert str(said) == "No space named “Nope”."
+
+
 async def test_clicking_a_key_in_the_footer_presses_it(make_app):
     from kiteboard.ui.screens.help import HelpScreen
     from kiteboard.ui.widgets.key_hints import KeyHints
@@ -486,3 +497,21 @@ async def test_clicking_a_key_in_the_footer_presses_it(make_app):
         await pilot.click(KeyHints, offset=(help_hint.start + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_space_matches_a_key_given_in_the_config_before_the_store_knows_it(
+    make_app, store, tmp_path
+):
+    """Growth's key cannot be learned (no comments); the config's space_keys says it."""
+    from kiteboard.config import load_settings
+
+    growth = next(space for space in store.read.spaces() if space.name == "Growth")
+    store.write.forget_space_key(growth.id)
+    config = tmp_path / "config.toml"
+    config.write_text('[profiles.main]\nspace_keys = { "Growth" = "GRO" }\n', encoding="utf-8")
+    config.chmod(0o600)
+    settings = load_settings(config_path=config, environ={})
+    app = make_app("gro", settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        assert app.screen.space.id == growth.id

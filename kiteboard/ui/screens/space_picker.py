@@ -80,6 +80,10 @@ class SpacePickerScreen(Screen[str | None]):
             height: 1fr;
             border: none;
         }
+        #picker-missing {
+            color: $text-warning;
+            text-style: bold;
+        }
         #picker-empty {
             color: $text-muted;
             text-style: italic;
@@ -98,16 +102,21 @@ class SpacePickerScreen(Screen[str | None]):
         current: str | None,
         can_cancel: bool,
         read_spaces: Callable[[], Sequence[SpaceRow]] | None = None,
+        missing: str | None = None,
     ) -> None:
         super().__init__()
         self.spaces = list(spaces)
         self._read_spaces = read_spaces  # re-read when the sync says the spaces changed
         self.current = current
         self.can_cancel = can_cancel
+        self.missing = missing  # the space asked for (--space) that matched none
         self._shown: list[SpaceRow] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
+            if self.missing is not None:
+                name = safe_line(self.missing, max_chars=40)
+                yield Static(Content(f"No space named “{name}”."), id="picker-missing")
             yield Static(Content("Choose a space"), id="picker-title")
             yield Input(placeholder="Type to filter", id="picker-filter")
             yield OptionList(id="picker-list")
