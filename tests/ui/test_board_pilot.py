@@ -515,3 +515,19 @@ async def test_space_matches_a_key_given_in_the_config_before_the_store_knows_it
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
         assert app.screen.space.id == growth.id
+
+
+async def test_at_80_columns_a_long_filter_text_is_shortened_never_the_counts(make_app):
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"performance issue", "enter")
+        await wait_until(pilot, lambda: app.screen.model.filter_text == "performance issue")
+        await pilot.pause()
+        bar = app.screen.top_bar
+        line = bar.render().plain
+        shown = sum(len(column.cards) for column in app.screen.model.columns)
+        assert f" {shown} of 60" in line
+        assert line.rstrip().endswith(bar.sync_text)
+        assert "2→" in line  # the columns out of view
+        assert "filter perf" in line and "…" in line  # the text gives way

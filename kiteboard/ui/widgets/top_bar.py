@@ -53,6 +53,7 @@ class TopBar(Widget):
         self._space = ""
         self._key: str | None = None
         self.info = Content("")
+        self._view: tuple[str, int, int, int, int] = ("", 0, 0, 0, 0)
         self.status: SyncStatus | None = None
         self.connecting = True
 
@@ -70,16 +71,23 @@ class TopBar(Widget):
     def show_view(self, filter_text: str, shown: int, total: int, left: int, right: int) -> None:
         """What the board leaves out: the filter (`filter bug 3 of 60`) and how many
         columns are out of view on each side (`←1 2→`)."""
+        text = safe_line(filter_text, max_chars=40) if filter_text else ""
+        self._view = (text, shown, total, left, right)
+        self.show_info(self._view_line(text))
+
+    def _view_line(self, filter_shown: str) -> Content:
+        """The view line with the filter's text as given (shortened to fit, maybe)."""
+        filter_text, shown, total, left, right = self._view
         parts: list[tuple[str, str] | str] = []
         if filter_text:
-            parts += [("filter ", "dim"), (safe_line(filter_text, max_chars=40), "bold")]
+            parts += [("filter ", "dim"), (filter_shown, "bold")]
             parts.append((f" {shown:,} of {total:,}", "dim"))
         if left or right:
             if parts:
                 parts.append("  ")
             parts.append((f"←{left} " if left else "", "dim"))
             parts.append((f"{right}→" if right else "", "dim"))
-        self.show_info(Content.assemble(*parts))
+        return Content.assemble(*parts)
 
     def show_info(self, info: Content) -> None:
         """`filter bug 3 of 60  ←1 2→`, built by the caller from safe plain strings."""
@@ -124,8 +132,12 @@ class TopBar(Widget):
         state = self.status.state if self.status else "never"
         room = max(0, width - cell_len(sync) - 2)
         where = self._where(room)
-        room -= where.cell_length
-        info = self.info if self.info.cell_length + 2 <= room else Content("")
+        info = self._fitted_view(room, where)
+        if info is None:  # the place gives way: the counts are what the board hides
+            least = self._fitted_view(room, Content(""))
+            if least is not None:
+                where = self._where(room - least.cell_length - 2)
+            info = self._fitted_view(room, where) or Content("")
         spacer = "  " if info.cell_length else ""
         gap = max(1, width - where.cell_length - info.cell_length - len(spacer) - cell_len(sync))
         # Built from plain strings: nothing from the API is parsed as markup.
@@ -136,6 +148,20 @@ class TopBar(Widget):
             spacer,
             (sync, _SYNC_STYLES[state]),
         )
+
+    def _fitted_view(self, room: int, where: Content) -> Content | None:
+        """The view line beside `where` within `room`: a long filter text is shortened
+        (to 4 cells at least), never the counts. None if it does not fit."""
+        spare = room - where.cell_length - 2
+        if self.info.cell_length <= spare:
+            return self.info
+        filter_text = self._view[0]
+        if not filter_text:
+            return None
+        bare = self._view_line("").cell_length
+        if spare - bare < min(4, cell_len(filter_text)):
+            return None
+        return self._view_line(truncate(filter_text, spare - bare))
 
     def _where(self, room: int) -> Content:
         """`Org / Space KEY`, shortened to `room` cells (the organization goes first)."""
