@@ -517,6 +517,30 @@ async def test_space_matches_a_key_given_in_the_config_before_the_store_knows_it
         assert app.screen.space.id == growth.id
 
 
+async def test_clearing_the_filter_keeps_the_cursor_on_the_card_and_shows_it(make_app):
+    """A card far down its column, found by the filter: Esc clears the filter, and the
+    cursor is still on that card, scrolled into view; `k` goes to the card above it."""
+    from kiteboard.ui.widgets.card import CARD_HEIGHT
+
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        column = focused_list(app)
+        assert (len(column.cards) - 1) * CARD_HEIGHT > column.size.height  # below the fold
+        target = column.cards[-1]
+        await pilot.press("slash", *target.title, "enter")
+        await wait_until(pilot, lambda: focused_list(app).cursor_id == target.id)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not app.screen.model.filter_text)
+        await pilot.pause()
+        column = focused_list(app)
+        assert column.cursor_id == target.id
+        top = column.cursor * CARD_HEIGHT
+        assert column.scroll_y <= top and top + CARD_HEIGHT <= column.scroll_y + column.size.height
+        await pilot.press("k")
+        assert focused_list(app).cursor_card == column.cards[len(column.cards) - 2]
+
+
 async def test_at_80_columns_a_long_filter_text_is_shortened_never_the_counts(make_app):
     app = make_app("KB")
     async with app.run_test(size=(80, 24)) as pilot:

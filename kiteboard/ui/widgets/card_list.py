@@ -122,11 +122,19 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         moved_off = index is None
         self.cursor = min(self.cursor if index is None else index, max(0, len(self.cards) - 1))
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT + HEADER_LINES)
-        if not moved_off:
-            self._scroll_to_y(self.cursor * CARD_HEIGHT - old_row)
-        self._keep_cursor_visible()
+        target = None if moved_off else self.cursor * CARD_HEIGHT - old_row
+        self._scroll_into_place(target)
+        # A column that grew (a filter cleared) can only scroll as far as its new size
+        # once that is laid out: until then the scroll stops short, and the cursor's
+        # card would stay below the fold.
+        self.call_after_refresh(self._scroll_into_place, target)
         self._set_cursor(self.cursor, announce=moved_off)
         self.refresh()
+
+    def _scroll_into_place(self, target: float | None) -> None:
+        if target is not None:
+            self._scroll_to_y(target)
+        self._keep_cursor_visible()
 
     def _set_cursor(self, index: int, *, announce: bool = True) -> None:
         self.cursor = max(0, min(index, len(self.cards) - 1)) if self.cards else 0
