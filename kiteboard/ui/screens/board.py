@@ -14,8 +14,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import BoardModel, read_board_model
@@ -34,15 +35,33 @@ from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.key_hints import KeyHints
+from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
-    from kiteboard.store.rows import SpaceRow
+    from kiteboard.store.rows import SpaceRow, SyncStatus
 
 # From this width the detail opens beside the board rather than over it.
 WIDE_WIDTH = 120
 # Up to this many changed items are patched one by one; more reload the whole space.
 _PATCH_LIMIT = 200
+
+
+def not_loaded(name: str, status: SyncStatus | None) -> str:
+    """Why a space shows no board at all: it was never loaded, and when it will be."""
+    space = f"“{safe_line(name, max_chars=60)}”"
+    state = status.state if status else "never"
+    if state == "offline":
+        return (
+            f"{space} has not been loaded yet: kiteboard is offline. It will be loaded as "
+            "soon as the connection to Kitemaker is back."
+        )
+    if state == "rejected":
+        return (
+            f"{space} has not been loaded yet: Kitemaker did not accept the token. It will "
+            "be loaded once it does (see the top bar)."
+        )
+    return f"Loading {space}…"
 
 
 class BoardScreen(Screen[None]):
@@ -175,6 +194,7 @@ class BoardScreen(Screen[None]):
     def on_store_sync_status_changed(self, message: StoreSyncStatusChanged) -> None:
         if message.event.space_id == self.space.id and self._ready:
             self.top_bar.set_status(message.event.status)
+            self._explain_empty()
 
     def on_store_spaces_changed(self, _message: StoreSpacesChanged) -> None:
         self._schedule(set(), reload_all=True)
@@ -205,17 +225,35 @@ class BoardScreen(Screen[None]):
             self.top_bar.show_offline(
                 self.kiteboard.session, self.space.id, since, why, rejected=rejected
             )
+            self._explain_empty()
 
     def show_sync_status(self) -> None:
         if not self._ready:
             return  # on_mount shows it
         self.top_bar.show_status(self.kiteboard.session, self.space.id)
+        self._explain_empty()
 
     def update_info(self) -> None:
         if self.model is not None:
             shown = sum(len(column.cards) for column in self.model.columns)
             left, right = self.board.hidden_columns()
             self.top_bar.show_view(self.model.filter_text, shown, len(self.model), left, right)
+        if self._ready:
+            self._explain_empty()
+
+    def _explain_empty(self) -> None:
+        """A space never loaded (no columns yet) says why, rather than a blank board."""
+        empty = self.model is None or not self.model.columns
+        found = next(self.query("#board-not-loaded").results(Static), None)
+        if found is None and not empty:
+            return
+        if found is None:
+            found = Static(id="board-not-loaded")
+            self.query_one("#board-area").mount(found)
+        found.display = empty
+        self.board.display = not empty
+        if empty:
+            found.update(Content(not_loaded(self.space.name, self.top_bar.status)))
 
     # -- the focused column ------------------------------------------------------
     def _current_list(self) -> CardList | None:
