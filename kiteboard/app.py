@@ -125,6 +125,7 @@ class KiteboardApp(SettingsActions, App[int]):
         self._wanted_space = self.options.space
         self._offline_since: float | None = None  # connecting failed; retried with backoff
         self._token_refused = False  # connecting failed on the token: not retried
+        self._told_notice_of: object = None  # the store whose notice was shown
         self._reconnect_delay = self.options.reconnect_delay
         self._started = False
         self._type_ahead = TypeAhead(self)
@@ -178,6 +179,9 @@ class KiteboardApp(SettingsActions, App[int]):
 
     def _start(self) -> None:
         self._show_from_store()
+        store = self.session.store
+        if store is not None and store.read_only:
+            return  # syncing is writing: the stored board is all there is to show
         if self.options.connect:
             # After the first frame: connecting imports httpx and pydantic (~170 ms),
             # which must not stand between the person and the board.
@@ -198,6 +202,7 @@ class KiteboardApp(SettingsActions, App[int]):
     def _show_from_store(self) -> None:
         """Paint what the store already knows: the board, the picker, or 'connecting'."""
         store = self.session.open_store()
+        self._tell_store_notice()
         spaces = store.read.spaces() if store else []
         wanted = asked = self._wanted_space  # asked for: --space or default_space
         if wanted is None and store is not None:
@@ -265,9 +270,12 @@ class KiteboardApp(SettingsActions, App[int]):
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_space(self, space_id: str) -> None:
-        engine = self.session.engine
+        engine, store = self.session.engine, self.session.store
         if self.token_rejected(space_id):
             self.retry_rejected_token()  # only with a token other than the one refused
+            return
+        if store is not None and store.read_only and store.notice:
+            self.notify(store.notice, title="Local cache", severity="warning", markup=False)
             return
         if engine is None:  # offline: try now rather than at the next attempt
             if not self.session.connecting and self.session.can_connect:
@@ -296,6 +304,7 @@ class KiteboardApp(SettingsActions, App[int]):
         self._token_refused = False
         if not self.screen_stack:
             return  # quit while connecting: the screens are gone already
+        self._tell_store_notice()  # (the connector may have opened the store only now)
         from kiteboard.ui.screens.board import BoardScreen
         from kiteboard.ui.screens.connecting import ConnectingScreen
 
@@ -365,9 +374,19 @@ class KiteboardApp(SettingsActions, App[int]):
         if self.session.connected:
             self.watch_space(space.id)
 
+    def _tell_store_notice(self) -> None:
+        """Say once per store file what opening it found (rebuilt, read-only)."""
+        store = self.session.store
+        if store is None or store.notice is None or self._told_notice_of is store:
+            return
+        self._told_notice_of = store
+        self.notify(store.notice, title="Local cache", severity="warning", timeout=12, markup=False)
+
     def _remember_space(self, space_id: str) -> None:
         store = self.session.store
-        if store is not None and store.local.get_value(LAST_SPACE_KEY) != space_id:
+        if store is None or store.read_only:
+            return
+        if store.local.get_value(LAST_SPACE_KEY) != space_id:
             # A store that cannot be written (a full disk) only forgets which space was
             # last: the board shows all the same (the forms say what cannot be kept).
             with contextlib.suppress(sqlite3.Error, OSError):

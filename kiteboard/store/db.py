@@ -16,19 +16,23 @@ from pathlib import Path
 
 from kiteboard.store.database import Database
 from kiteboard.store.local_state import LocalState
-from kiteboard.store.schema import connect
+from kiteboard.store.schema import ReadOnly, connect
 from kiteboard.store.store_reader import StoreReader
 from kiteboard.store.store_writer import StoreWriter
 
 
 class Store:
     """Open with ``Store.open(path)``; ``notice`` is a sentence for the user when the
-    file had to be rebuilt (damaged, or from another version), else None."""
+    file had to be rebuilt (damaged, or from another version) or can only be read
+    (``read_only``), else None."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, notice: str | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, notice: str | None, *, read_only: bool = False
+    ) -> None:
         self._db = Database(conn)
         self.path = path
         self.notice = notice
+        self.read_only = read_only  # the file cannot be written: every write would fail
         self.read = StoreReader(self._db)
         self.write = StoreWriter(self._db)
         self.local = LocalState(self._db)
@@ -36,7 +40,10 @@ class Store:
     @classmethod
     def open(cls, path: str | Path) -> Store:
         path = Path(path)
-        conn, notice = connect(path)
+        opened = connect(path)
+        if isinstance(opened, ReadOnly):
+            return cls(opened.conn, path, opened.notice, read_only=True)
+        conn, notice = opened
         return cls(conn, path, notice)
 
     def close(self) -> None:

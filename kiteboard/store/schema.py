@@ -20,6 +20,7 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
+from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +110,25 @@ class _Unusable(Exception):
     """The file opened, but it is not a store this code can use."""
 
 
-def connect(path: Path) -> tuple[sqlite3.Connection, str | None]:
+class ReadOnly(NamedTuple):
+    """A store file that cannot be written (a read-only folder or file): opened for
+    reading only, never rebuilt (what it holds is all there is to show)."""
+
+    conn: sqlite3.Connection
+    notice: str
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, str | None] | ReadOnly:
     """Open (creating if needed) the store file; rebuild it when it is unusable.
 
-    Returns the connection and a notice (None when the file was fine or new)."""
+    Returns the connection and a notice (None when the file was fine or new), or a
+    ReadOnly connection when the file (or its folder) cannot be written."""
+    if path.exists() and not _writable(path):
+        return ReadOnly(
+            _open_read_only(path),
+            f"The local cache {path} cannot be written: the board shows what it holds, "
+            "and nothing is synced or saved (writes are off) until it can be.",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _open(path), None
@@ -126,6 +142,28 @@ def connect(path: Path) -> tuple[sqlite3.Connection, str | None]:
         keep_copy = True
     _set_aside(path, keep_copy=keep_copy)
     return _open(path), f"The local cache was rebuilt: {reason}. It fills again as kiteboard syncs."
+
+
+def _writable(path: Path) -> bool:
+    """The file and its folder (where SQLite keeps the WAL beside it) can be written;
+    False on a read-only file system, for root too."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    from urllib.request import pathname2url
+
+    url = f"file:{pathname2url(str(path))}"
+    try:
+        conn = sqlite3.connect(f"{url}?mode=ro", uri=True, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError:
+        # A WAL file needs its shared-memory file, which a read-only folder cannot
+        # hold: read the file as it stands (nobody can be writing to it either).
+        conn = sqlite3.connect(f"{url}?immutable=1", uri=True, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
 
 
 def _open(path: Path) -> sqlite3.Connection:
