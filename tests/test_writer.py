@@ -7,6 +7,7 @@ never turns into a duplicate, and each failure says what to do.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -89,6 +90,35 @@ async def test_a_dropped_answer_to_a_create_is_found_in_the_feed_not_sent_again(
     assert len(titled(world, "Only once")) == 1
     assert len(world.transport.bodies("POST", "/workitem")) == 1
     assert world.store.read.card(result.value.id) is not None
+
+
+@pytest.mark.parametrize("server_behind", [3600.0, -3600.0])
+async def test_a_lost_create_is_found_whatever_the_servers_clock_says(
+    world: World, server_behind: float
+) -> None:
+    """The server's clock an hour behind ours (or ahead): its createdAt is placed by its
+    own newest stamp, not compared with our clock; the item is not sent twice."""
+    world.state.set_clock(lambda: time.time() - server_behind)
+    world.emulator.faults.inject("drop_response", method="POST", path="/workitem")
+    fields = ItemFields(title="Clocks apart", status_id=world.statuses()[0].id)
+
+    result = await world.writer.create_item(world.space_id, fields)
+
+    assert isinstance(result, Saved) and result.note
+    assert len(titled(world, "Clocks apart")) == 1
+    assert len(world.transport.bodies("POST", "/workitem")) == 1
+
+
+async def test_a_lost_comment_is_found_with_the_servers_clock_behind(world: World) -> None:
+    world.state.set_clock(lambda: time.time() - 3600.0)
+    card = world.store.read.cards(world.space_id)[0]
+    world.emulator.faults.inject("drop_response", method="POST", path="/comment")
+
+    result = await world.writer.create_comment(card.id, "Said once")
+
+    assert isinstance(result, Saved)
+    assert [c.body for c in world.state.comments_of(card.id)].count("Said once") == 1
+    assert len(world.transport.bodies("POST", "/comment")) == 1
 
 
 async def test_a_create_that_did_not_land_offers_to_send_again_once(world: World) -> None:

@@ -26,19 +26,28 @@ if TYPE_CHECKING:
     from kiteboard.api.client import KitemakerClient
     from kiteboard.api.models import Comment, WorkItem
 
-# How far the server's clock may be behind ours when matching "created after the
-# attempt" in the change feed. Generous: an item we already knew is excluded anyway.
-CLOCK_SKEW = 300.0
+# Seconds of slack when placing "the attempt began" on the server's clock (the time a
+# request takes, timestamps in milliseconds). An item we already knew is excluded anyway.
+SLACK = 2.0
 FEED_COUNT = 50  # the API's maximum
 
 
 async def find_created_item(
-    client: KitemakerClient, space_id: str, fields: ItemFields, since: float, known: set[str]
+    client: KitemakerClient,
+    space_id: str,
+    fields: ItemFields,
+    since: float,
+    known: set[str],
+    now: float,
 ) -> WorkItem | NeedsRetry | Refused | None:
+    """The item a lost POST created, from the change feed: one we did not know before
+    the send, with its title and status, created after the attempt began (`since`, on
+    our clock at `now`: placed on the server's clock, which may be far from ours)."""
     try:
         recent = await client.recent_work_items(space_id, count=FEED_COUNT)
     except KitemakerError as error:
         return unchecked(error, "item")
+    began = server_time(recent, since, now)
     title = fields.title.strip()
     matches = [
         item
@@ -46,18 +55,25 @@ async def find_created_item(
         if item.id not in known
         and item.title.strip() == title
         and (item.status is not None and item.status.id == fields.status_id)
-        and after(item.created_at, since)
+        and after(item.created_at, began)
     ]
     return newest(matches)
 
 
 async def find_comment(
-    client: KitemakerClient, space_id: str, item_id: str, body: str, since: float, known: set[str]
+    client: KitemakerClient,
+    space_id: str,
+    item_id: str,
+    body: str,
+    since: float,
+    known: set[str],
+    now: float,
 ) -> Comment | NeedsRetry | Refused | None:
     try:
         recent = await client.recent_comments(space_id, count=FEED_COUNT)
     except KitemakerError as error:
         return unchecked(error, "comment")
+    began = server_time(recent, since, now)
     matches = [
         comment
         for comment in recent
@@ -65,9 +81,25 @@ async def find_comment(
         and comment.entity is not None
         and comment.entity.id == item_id
         and comment.body.strip() == body.strip()
-        and after(comment.created_at, since)
+        and after(comment.created_at, began)
     ]
     return newest(matches)
+
+
+def server_time(feed: Iterable[Any], since: float, now: float) -> float | None:
+    """When the attempt began (`since`, our clock; `now`, our clock now), on the
+    server's clock: its newest stamp in the feed is at most its "now", so this is never
+    later than the true moment, however far the two clocks are apart. None when the
+    feed holds no stamp (then any new item counts)."""
+    stamps = [
+        stamp.timestamp()
+        for entry in feed
+        for stamp in (entry.updated_at, entry.created_at)
+        if stamp is not None
+    ]
+    if not stamps:
+        return None
+    return max(stamps) - max(0.0, now - since) - SLACK
 
 
 async def status_in_feed(client: KitemakerClient, space_id: str, item_id: str) -> WorkItem | None:
@@ -85,10 +117,10 @@ def lost_text(error: UnknownOutcomeError) -> str:
     return "The connection was lost before Kitemaker answered"
 
 
-def after(created_at: datetime | None, since: float) -> bool:
-    """Created after the attempt began, allowing for a server clock behind ours. An item
-    without a date is accepted: it is already known to be new to us."""
-    return created_at is None or created_at.timestamp() >= since - CLOCK_SKEW
+def after(created_at: datetime | None, began: float | None) -> bool:
+    """Created after the attempt began (on the server's clock). An item without a
+    date is accepted: it is already known to be new to us."""
+    return created_at is None or began is None or created_at.timestamp() >= began
 
 
 def newest(matches: Iterable[Any]) -> Any:

@@ -96,7 +96,7 @@ class ItemWriter:
         known = {card.id for card in self._store.read.cards(space_id)}
         if unconfirmed_since is not None:
             found = await find_created_item(
-                self._client, space_id, fields, unconfirmed_since, known
+                self._client, space_id, fields, unconfirmed_since, known, self._clock()
             )
             if isinstance(found, NeedsRetry | Refused):
                 return found
@@ -115,7 +115,9 @@ class ItemWriter:
             )
         except UnknownOutcomeError as lost:
             since = unconfirmed_since if unconfirmed_since is not None else started
-            found = await find_created_item(self._client, space_id, fields, since, known)
+            found = await find_created_item(
+                self._client, space_id, fields, since, known, self._clock()
+            )
             if isinstance(found, Refused):
                 return found
             if isinstance(found, NeedsRetry):
@@ -298,7 +300,7 @@ class ItemWriter:
         known = {row.id for row in self._store.read.comments(item_id)}
         if unconfirmed_since is not None and space_id is not None:
             found = await find_comment(
-                self._client, space_id, item_id, body, unconfirmed_since, known
+                self._client, space_id, item_id, body, unconfirmed_since, known, self._clock()
             )
             if isinstance(found, NeedsRetry | Refused):
                 return found
@@ -312,7 +314,9 @@ class ItemWriter:
                 since = unconfirmed_since if unconfirmed_since is not None else started
                 if space_id is None:
                     return NeedsRetry(f"{lost_text(lost)}.", unconfirmed_since=since)
-                found = await find_comment(self._client, space_id, item_id, body, since, known)
+                found = await find_comment(
+                    self._client, space_id, item_id, body, since, known, self._clock()
+                )
                 if isinstance(found, Refused):
                     return found
                 if isinstance(found, NeedsRetry):
