@@ -262,6 +262,13 @@ class KiteboardApp(SettingsActions, App[int]):
         else:
             await engine.run(space_id, interval=interval, key_resolver=self._ask_space_key)
 
+    @work(exclusive=True, group="space_key", exit_on_error=False)
+    async def ask_space_key(self, space_id: str) -> None:
+        """The board needs the key of a space the sync could not learn it for."""
+        engine = self.session.engine
+        if engine is not None:
+            await engine.ask_key(space_id, self._ask_space_key)
+
     async def _ask_space_key(self, space: SpaceRow, rejected: str | None) -> str | None:
         """The engine cannot learn the space's key: ask the person (in this worker)."""
         from kiteboard.ui.screens.space_key import SpaceKeyScreen

@@ -27,6 +27,9 @@ class KiteboardHost(Protocol):
     def connect(self) -> Any:
         """Connect (again) to Kitemaker (a worker: returns at once)."""
 
+    def ask_space_key(self, space_id: str) -> Any:
+        """Ask the person for a space's key the sync could not learn (a worker)."""
+
 
 def host_of(node: DOMNode) -> KiteboardHost:
     """The app `node` runs in, as the host it is."""

@@ -126,6 +126,31 @@ async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):
         assert screen.space.key == "GRO"
 
 
+async def test_a_small_space_whose_key_cannot_be_learned_asks_for_it_when_synced(tmp_path):
+    """The demo's Growth as it is: every item fits in the change feed, so nothing is
+    loaded by number and the sync itself never needs the key; the board does (cards
+    read `#27`, `GRO-27` finds nothing): it asks once synced, and the cards say GRO-."""
+    from kiteboard.ui.screens.space_key import SpaceKeyScreen
+
+    session = Session(connect=demo_connector(store_dir=tmp_path), demo=True, refresh_interval=None)
+    app = KiteboardApp(session, AppOptions(space="Growth", clock=fixed_clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, SpaceKeyScreen) and app.screen.query("#space-key-text"),
+        )
+        await pilot.press(*"gro", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.space.key == "GRO")
+        await wait_until(
+            pilot, lambda: screen.model is not None and screen.model.space_key == "GRO"
+        )
+        await pilot.press("slash", *"GRO-1", "enter")
+        await wait_until(pilot, lambda: screen.model.filter_text == "GRO-1")
+        assert any(column.cards for column in screen.model.columns)
+
+
 async def test_a_board_opened_before_its_columns_are_known_gets_them_with_the_cursor(tmp_path):
     """A fresh demo store: Design is opened before it was ever synced; its columns
     arrive with the sync, and the first one takes the cursor and the keys."""

@@ -80,6 +80,7 @@ class BoardScreen(Screen[None]):
         # Until on_mount is done, events are only noted (the data read in compose may
         # already be older than them): they are applied once the board is on screen.
         self._ready = False
+        self._key_asked = False  # the space's key was asked for (once per board)
 
     @property
     def kiteboard(self) -> KiteboardHost:
@@ -195,6 +196,17 @@ class BoardScreen(Screen[None]):
         if message.event.space_id == self.space.id and self._ready:
             self.top_bar.set_status(message.event.status)
             self._explain_empty()
+            if message.event.status.state == "synced":
+                self._ask_key_if_unknown()
+
+    def _ask_key_if_unknown(self) -> None:
+        """Synced, and still no key (no comment told it): cards would read `#27` and
+        `GRO-27` would find nothing, so ask the person, once."""
+        store = self.kiteboard.session.store
+        space = store.read.space(self.space.id) if store else None
+        if space is not None and space.key is None and not self._key_asked:
+            self._key_asked = True
+            self.kiteboard.ask_space_key(self.space.id)
 
     def on_store_spaces_changed(self, _message: StoreSpacesChanged) -> None:
         self._schedule(set(), reload_all=True)

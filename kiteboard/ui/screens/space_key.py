@@ -66,7 +66,8 @@ class SpaceKeyScreen(ModalScreen[str | None]):
             ("”?", "bold"),
             "\n\nIt is the prefix of every item reference in this space, as in KEY-12. "
             "Kitemaker's API does not tell it, and this space has no recent comment to "
-            "learn it from; without it, its items can only be shown as loading.",
+            "learn it from; without it, cards read #12, KEY-12 finds nothing, and items "
+            "not loaded yet stay loading.",
         ]
         if self.rejected:
             parts.append(
