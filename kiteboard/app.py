@@ -82,25 +82,6 @@ def _theme_commands() -> type[Provider]:
     return ThemeCommands
 
 
-def find_space(
-    spaces: list[SpaceRow], wanted: str | None, space_keys: Mapping[str, str] | None = None
-) -> SpaceRow | None:
-    """A space by id, name or key, as `kiteboard sync --space` finds it; a key the
-    config gives (`space_keys`, by space id or name) counts before the store knows it."""
-    from kiteboard.store.space_lookup import match_space
-
-    if not wanted:
-        return None
-    configured = {name.casefold(): key for name, key in (space_keys or {}).items()}
-
-    def key_of(space: SpaceRow) -> str | None:
-        return space.key or configured.get(
-            space.id.casefold(), configured.get(space.name.casefold())
-        )
-
-    return match_space(spaces, wanted, key_of)
-
-
 class KiteboardApp(SettingsActions, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kiteboard"
@@ -263,11 +244,21 @@ class KiteboardApp(SettingsActions, App[int]):
             await engine.run(space_id, interval=interval, key_resolver=self._ask_space_key)
 
     @work(exclusive=True, group="space_key", exit_on_error=False)
-    async def ask_space_key(self, space_id: str) -> None:
-        """The board needs the key of a space the sync could not learn it for."""
+    async def ask_space_key(self, space_id: str, *, again: bool = False) -> None:
+        """The board needs the key of a space the sync could not learn it for (or the
+        person sets it: `again`)."""
         engine = self.session.engine
-        if engine is not None:
-            await engine.ask_key(space_id, self._ask_space_key)
+        if engine is None:
+            if again:
+                self.notify(
+                    "Not connected yet: a key is tried on an item before it is kept.",
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        key = await engine.ask_key(space_id, self._ask_space_key, again=again)
+        if again and key is not None:
+            self.notify(f"Space key set to {key}.", title="Space key", markup=False)
 
     async def _ask_space_key(self, space: SpaceRow, rejected: str | None) -> str | None:
         """The engine cannot learn the space's key: ask the person (in this worker)."""
@@ -423,7 +414,9 @@ class KiteboardApp(SettingsActions, App[int]):
 
     def _find_space(self, spaces: list[SpaceRow], wanted: str | None) -> SpaceRow | None:
         settings = self.settings
-        return find_space(spaces, wanted, settings.space_keys if settings else None)
+        from kiteboard.store.space_lookup import find_stored_space
+
+        return find_stored_space(spaces, wanted, settings.space_keys if settings else None)
 
     def _space_chosen(self, space_id: str | None) -> None:
         if space_id is None or self.session.store is None:

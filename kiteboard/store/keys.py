@@ -127,6 +127,14 @@ class KeyBook:
             self._problems.pop(space.id, None)
         return key
 
+    async def ask(
+        self, space: SpaceRow, resolver: Any, *, on_item: Callable[[Any, str], None]
+    ) -> str | None:
+        """Ask the resolver whatever is known (the person sets the key); the answer is
+        tried on an item before it is kept. None: not answered, or no answer worked."""
+        self._asked.add(space.id)
+        return await self._ask(space, resolver, on_item)
+
     async def _ask(self, space: SpaceRow, resolver: Any, on_item: Callable[[Any, str], None]):
         rejected: str | None = None
         for _ in range(KEY_ATTEMPTS):

@@ -8,7 +8,7 @@ comment (one request per space whose key is unknown) and looks again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kiteboard.store.rows import SpaceRow
@@ -33,6 +33,24 @@ def match_space(
         if key and key.casefold() == folded:
             return space
     return None
+
+
+def find_stored_space(
+    spaces: Sequence[SpaceRow], wanted: str | None, space_keys: Mapping[str, str] | None = None
+) -> SpaceRow | None:
+    """A space by id, name or key among those the store holds (no request: the app's
+    first frame); a key the config gives (`space_keys`, by space id or name) counts
+    before the store knows it."""
+    if not wanted:
+        return None
+    configured = {name.casefold(): key for name, key in (space_keys or {}).items()}
+
+    def key_of(space: SpaceRow) -> str | None:
+        return space.key or configured.get(
+            space.id.casefold(), configured.get(space.name.casefold())
+        )
+
+    return match_space(spaces, wanted, key_of)
 
 
 async def find_space(engine: SyncEngine, wanted: str) -> SpaceRow | None:

@@ -127,11 +127,16 @@ class SyncEngine:
         self.keys.apply_settings()
         return self.store.read.spaces()
 
-    async def ask_key(self, space_id: str, resolver: KeyResolver) -> str | None:
+    async def ask_key(
+        self, space_id: str, resolver: KeyResolver, *, again: bool = False
+    ) -> str | None:
         """The space's key when no sync could learn it (no recent comment) though the
         board needs it (references, `KEY-12` in the filter): asked through `resolver`
-        once in this process, and tried on an item before it is believed."""
+        once in this process (`again`: asked whatever is known), and tried on an item
+        before it is believed."""
         space = await self._space(space_id)
+        if again:
+            return await self.keys.ask(space, resolver, on_item=self._fetched_item)
         if space.key:
             return space.key
         return await self.keys.usable_key(

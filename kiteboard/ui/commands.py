@@ -177,6 +177,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("board.refresh", "r", "refresh", "Refresh space",
             "Ask Kitemaker for the space's changes now", "Board", _BOARD,
             footer="Refresh", rank=12),
+    Command("board.space_key", "K", "set_space_key", "Set space key…",
+            "Tell the space's key (the KB of KB-12) when Kitemaker's API does not",
+            "Board", _BOARD),
     # -- an item's own screen (narrow terminals) -------------------------------------
     Command("detail.close", "escape,q", "close", "Back to the board",
             "Close the item", "Item detail", ("item",), footer="Back", rank=3),

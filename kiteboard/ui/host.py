@@ -27,8 +27,9 @@ class KiteboardHost(Protocol):
     def connect(self) -> Any:
         """Connect (again) to Kitemaker (a worker: returns at once)."""
 
-    def ask_space_key(self, space_id: str) -> Any:
-        """Ask the person for a space's key the sync could not learn (a worker)."""
+    def ask_space_key(self, space_id: str, *, again: bool = False) -> Any:
+        """Ask the person for a space's key the sync could not learn (a worker);
+        `again`: even if it is known or was asked for (the palette's "Set space key")."""
 
 
 def host_of(node: DOMNode) -> KiteboardHost:

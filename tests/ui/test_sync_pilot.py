@@ -10,7 +10,7 @@ from kiteboard.session.session import Session
 from kiteboard.store.db import Store
 from kiteboard.ui.screens.board import BoardScreen
 from kiteboard.ui.widgets.card import CARD_HEIGHT
-from tests.pilot_support import wait_until
+from tests.pilot_support import record_notifications, wait_until
 from tests.ui.demo_store import fill_store, fixed_clock
 
 
@@ -126,7 +126,9 @@ async def test_a_space_whose_key_cannot_be_learned_asks_for_it(tmp_path):
         assert screen.space.key == "GRO"
 
 
-async def test_a_small_space_whose_key_cannot_be_learned_asks_for_it_when_synced(tmp_path):
+async def test_a_small_space_whose_key_cannot_be_learned_asks_for_it_when_synced(
+    tmp_path, monkeypatch
+):
     """The demo's Growth as it is: every item fits in the change feed, so nothing is
     loaded by number and the sync itself never needs the key; the board does (cards
     read `#27`, `GRO-27` finds nothing): it asks once synced, and the cards say GRO-."""
@@ -149,6 +151,13 @@ async def test_a_small_space_whose_key_cannot_be_learned_asks_for_it_when_synced
         await pilot.press("slash", *"GRO-1", "enter")
         await wait_until(pilot, lambda: screen.model.filter_text == "GRO-1")
         assert any(column.cards for column in screen.model.columns)
+        # "Set space key" (K, or the palette) asks again, and says what it kept.
+        notes = record_notifications(app, monkeypatch)
+        await pilot.press("K")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpaceKeyScreen))
+        await wait_until(pilot, lambda: app.screen.query("#space-key-input"))
+        await pilot.press(*"gro", "enter")
+        await wait_until(pilot, lambda: ("Space key", "Space key set to GRO.") in notes)
 
 
 async def test_a_board_opened_before_its_columns_are_known_gets_them_with_the_cursor(tmp_path):

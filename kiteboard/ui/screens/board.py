@@ -14,9 +14,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import BoardModel, read_board_model
@@ -35,33 +34,15 @@ from kiteboard.ui.widgets.board import Board
 from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.key_hints import KeyHints
-from kiteboard.ui.widgets.safe_text import safe_line
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
-    from kiteboard.store.rows import SpaceRow, SyncStatus
+    from kiteboard.store.rows import SpaceRow
 
 # From this width the detail opens beside the board rather than over it.
 WIDE_WIDTH = 120
 # Up to this many changed items are patched one by one; more reload the whole space.
 _PATCH_LIMIT = 200
-
-
-def not_loaded(name: str, status: SyncStatus | None) -> str:
-    """Why a space shows no board at all: it was never loaded, and when it will be."""
-    space = f"“{safe_line(name, max_chars=60)}”"
-    state = status.state if status else "never"
-    if state == "offline":
-        return (
-            f"{space} has not been loaded yet: kiteboard is offline. It will be loaded as "
-            "soon as the connection to Kitemaker is back."
-        )
-    if state == "rejected":
-        return (
-            f"{space} has not been loaded yet: Kitemaker did not accept the token. It will "
-            "be loaded once it does (see the top bar)."
-        )
-    return f"Loading {space}…"
 
 
 class BoardScreen(Screen[None]):
@@ -256,16 +237,18 @@ class BoardScreen(Screen[None]):
     def _explain_empty(self) -> None:
         """A space never loaded (no columns yet) says why, rather than a blank board."""
         empty = self.model is None or not self.model.columns
-        found = next(self.query("#board-not-loaded").results(Static), None)
+        from kiteboard.ui.widgets.not_loaded import NotLoaded
+
+        found = next(self.query("#board-not-loaded").results(NotLoaded), None)
         if found is None and not empty:
             return
         if found is None:
-            found = Static(id="board-not-loaded")
+            found = NotLoaded(id="board-not-loaded")
             self.query_one("#board-area").mount(found)
         found.display = empty
         self.board.display = not empty
         if empty:
-            found.update(Content(not_loaded(self.space.name, self.top_bar.status)))
+            found.explain(self.space.name, self.top_bar.status)
 
     # -- the focused column ------------------------------------------------------
     def _current_list(self) -> CardList | None:
@@ -283,6 +266,10 @@ class BoardScreen(Screen[None]):
         if action in ("open", "walk"):
             return self.current_card_id() is not None or None
         return True
+
+    def action_set_space_key(self) -> None:
+        self._key_asked = True
+        self.kiteboard.ask_space_key(self.space.id, again=True)
 
     # -- writing (board_writing.py) ------------------------------------------------
     def action_writing(self, name: str, *arguments: int) -> None:
