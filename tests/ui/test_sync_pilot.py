@@ -148,6 +148,7 @@ async def test_a_small_space_whose_key_cannot_be_learned_asks_for_it_when_synced
         await wait_until(
             pilot, lambda: screen.model is not None and screen.model.space_key == "GRO"
         )
+        assert "Growth GRO" in screen.top_bar.render().plain  # the top bar learned it too
         await pilot.press("slash", *"GRO-1", "enter")
         await wait_until(pilot, lambda: screen.model.filter_text == "GRO-1")
         assert any(column.cards for column in screen.model.columns)

@@ -92,10 +92,7 @@ class BoardScreen(Screen[None]):
             # The first frame shows a preview; the whole space comes right after it.
             self.call_after_refresh(self._load_whole)
         self.board.focus_column(0)
-        session = self.kiteboard.session
-        store = session.store
-        organization = store.read.organization() if store else None
-        self.top_bar.show_where(organization.name if organization else None, self.space)
+        self._show_where()
         self._ready = True
         self.call_after_refresh(self.update_info)  # "2→" needs the layout
         self.show_sync_status()
@@ -121,8 +118,15 @@ class BoardScreen(Screen[None]):
             return
         self.model = model
         await self.board.show(model)
+        if self._ready:
+            self._show_where()  # the space's key may just have been learned
         self.update_info()
         self._reveal()
+
+    def _show_where(self) -> None:
+        store = self.kiteboard.session.store
+        organization = store.read.organization() if store else None
+        self.top_bar.show_where(organization.name if organization else None, self.space)
 
     async def _load_whole(self) -> None:
         """Replace the first frame's preview with the whole space, read in a thread
