@@ -316,6 +316,12 @@ class KiteboardApp(SettingsActions, App[int]):
         if self.current_space is not None:
             self.watch_space(self.current_space.id)
 
+    async def find_wanted_space(self) -> None:
+        """After connecting outside `connect` (a new token): learn the key of the space
+        asked for, and open it if the picker is standing in for it."""
+        await self._learn_wanted_key()
+        self._open_space_found_since()
+
     def _open_space_found_since(self) -> None:
         """The picker says "No space named GRO", painted from the store; connecting
         may have learned that key since: then open that space after all."""

@@ -153,6 +153,10 @@ class SettingsActions(App[int]):
         space = self.current_space.id if self.current_space else fresh.default_space
         await self.show_session(session, space=space)
         self.notify("Kitemaker accepted the new token.", title="Connected", markup=False)
+        await self.find_wanted_space()  # a key (`--space KB`) a fresh store learns now
+
+    async def find_wanted_space(self) -> None:
+        raise NotImplementedError  # KiteboardApp's
 
     async def show_session(self, session: Session, *, space: str | None) -> None:
         raise NotImplementedError  # KiteboardApp's

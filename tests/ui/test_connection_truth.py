@@ -88,3 +88,29 @@ async def test_a_rejected_token_says_so_how_to_fix_it_and_is_not_sent_again(
         )
         assert app.screen.space.key == "KB"
         assert ("Connected", "Kitemaker accepted the new token.") in notes
+
+
+async def test_a_rejected_token_on_a_fresh_store_says_how_to_fix_it_and_r_retries_once_changed(
+    tmp_path,
+):
+    from kiteboard.ui.screens.connecting import ConnectingScreen
+
+    emulator = Emulator(build_demo_state(seed=1), token="right-token")
+    with EmulatorServer(emulator) as url:
+        config = write_config(tmp_path / "config.toml", url, "wrong-token")
+        app = live_app(config)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, ConnectingScreen) and app.screen.failed,
+            )
+            text = str(app.screen.query_one("#connecting-text").render())
+            assert "Token rejected" in text and "Manage developer settings" in text
+            sent = emulator.stats.requests
+            await pilot.press("r")  # the same token: not sent again
+            await pilot.pause(0.3)
+            assert emulator.stats.requests == sent
+            write_config(config, url, "right-token")
+            await pilot.press("r")
+            await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+            assert app.screen.space.key == "KB"
