@@ -14,6 +14,10 @@ The REST API's board problem (see the API contract) is solved in three moves:
 Every change is written in one transaction per step (no await inside one), so a sync
 cancelled or killed at any point leaves a consistent store that the next run resumes.
 
+With a GraphQL client (``graphql=``), a first sync pages the whole space instead
+(graphql_source.py: ⌈N/50⌉ + 1 requests, resumable by cursor); refreshes stay REST's
+3-request feed. Both write the store through the same SyncApply.
+
 The engine orchestrates; its parts are objects of their own: ``events`` (event_hub.py:
 subscribe, and the coalescing: at most one ItemsChanged per ``event_interval`` seconds
 during a backfill), ``statuses`` (sync_status.py), ``apply`` (sync_apply.py: the
@@ -32,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from kiteboard.store.backfill import Backfill, KeyStale
 from kiteboard.store.event_hub import EventHub
 from kiteboard.store.events import SpacesChanged
+from kiteboard.store.graphql_source import GraphQLSource
 from kiteboard.store.keys import KeyBook, KeyResolver
 from kiteboard.store.refresh import FeedRefresh
 from kiteboard.store.rows import SpaceRow
@@ -78,12 +83,15 @@ class SyncEngine:
         monotonic: Callable[[], float] = time.monotonic,
         event_interval: float = 0.25,
         pace: bool = True,
+        graphql: Any = None,
     ) -> None:
         if pace and getattr(client, "pacer", False) is None:
             # Backfills run at the server's rate limit, not into it (pacing.py).
             from kiteboard.store.pacing import AdaptivePacer
 
             client.pacer = AdaptivePacer()
+        if graphql is not None and getattr(graphql, "pacer", False) is None:
+            graphql.pacer = getattr(client, "pacer", None)  # one server, one rate limit
         self.client = client
         self.store = store
         self.concurrency = concurrency
@@ -105,6 +113,9 @@ class SyncEngine:
             keys=self.keys,
             clock=clock,
         )
+        self.graphql = (
+            GraphQLSource(graphql, store, self.apply, self.events) if graphql is not None else None
+        )
         # (largest number, loading ids) when numbers above the largest were last
         # probed in vain: no probing again until that changes.
         self._probe_plan: dict[str, tuple[int, frozenset[str]]] = {}
@@ -118,7 +129,12 @@ class SyncEngine:
     # ----- spaces ---------------------------------------------------------------------
 
     async def sync_spaces(self) -> list[SpaceRow]:
-        """The organization and its spaces (2 requests)."""
+        """The organization and its spaces (2 requests; 1 through GraphQL, which also
+        brings every space's key, columns and labels)."""
+        if self.graphql is not None:
+            await self.graphql.sync_organization()
+            self.keys.apply_settings()
+            return self.store.read.spaces()
         org = await self.client.organization()
         spaces = await self.client.spaces()
         self.store.write.save_organization(org.id, org.name)
@@ -164,6 +180,13 @@ class SyncEngine:
         Raises the client's errors (the status says offline/stopped first)."""
         report = SyncReport(space_id)
         async with self.statuses.step(space_id):
+            if self.graphql is not None:
+                await self._space(space_id)
+                self.statuses.update(space_id, "syncing", message="Loading the board…")
+                await self.graphql.sync_space(space_id, report)
+                self._after_refresh(space_id, report)
+                report.key = self.keys.key(space_id)
+                return report
             await self._refresh.run(await self._space(space_id), report, force_layout=True)
             await self._backfill(space_id, report, key_resolver, deadline=None)
         return report
