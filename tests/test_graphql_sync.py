@@ -128,3 +128,16 @@ async def test_a_pass_cut_short_resumes_from_its_cursor(tmp_path):
     report = await graphql_engine.sync_space(platform)
     assert emulator.stats.graphql_fields["workItems"] == 3  # pages 4 to 6 only
     assert (report.loaded, report.total) == (300, 300)
+
+
+async def test_after_a_graphql_sync_an_unchanged_refresh_is_rests_three_requests(tmp_path):
+    state = demo_state(items=60)
+    emulator = Emulator(state, token="demo")
+    graphql_engine, _ = engines(emulator, tmp_path)
+    growth = space_id(state, "Growth")
+    await graphql_engine.sync_space(growth)
+    assert graphql_engine.store.read.space(growth).key == "GRO"  # never in REST's feed
+    emulator.stats.reset()
+    report = await graphql_engine.refresh(growth)
+    assert emulator.stats.requests == 3 and emulator.stats.count("POST", GRAPHQL_PATH) == 0
+    assert report.up_to_date

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .models import ApiModel, EnumText, Timestamp, _null_list
+from .models import Actor, ApiModel, EntityRef, EnumText, Label, Timestamp, WorkItem, _null_list
 
 STATUS_TYPES = ("BACKLOG", "TODO", "IN_PROGRESS", "DONE", "ARCHIVED")
 
@@ -130,6 +130,32 @@ class GqlWorkItem(ApiModel):
     archived_at: Timestamp = None
     created_at: Timestamp = None
     updated_at: Timestamp = None
+
+    def as_rest(self) -> WorkItem:
+        """The item as REST's /workitem shows it, so that both sources fill the store
+        alike: an int number, "Large" for "large", no description as null, the actor
+        as REST names it ("@Ole", type "user" or "application")."""
+        actor = self.actor
+        return WorkItem(
+            id=self.id,
+            actor=Actor(
+                id=actor.id or "",
+                name=actor.name,
+                type="user" if actor.kind == "User" else "application",
+            )
+            if actor is not None
+            else None,
+            number=int(self.number) if self.number.isdigit() else 0,
+            title=self.title,
+            description=self.description or None,
+            status=EntityRef(id=self.status.id, name=self.status.name) if self.status else None,
+            space=EntityRef(id=self.space.id, name=self.space.name) if self.space else None,
+            labels=[Label(id=x.id, name=x.name, color=x.color) for x in self.labels],
+            effort=self.effort.capitalize() if self.effort else None,
+            impact=self.impact.capitalize() if self.impact else None,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
 
 
 class GqlWorkItemPage(ApiModel):

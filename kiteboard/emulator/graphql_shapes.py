@@ -7,6 +7,7 @@ own (spaces, statuses, labels, users) show the organization's.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from kiteboard.emulator.records import Activity, Actor, Comment, Label, Space, Status, WorkItem
@@ -18,7 +19,14 @@ Json = dict[str, Any]
 
 def _dates(state: EmulatorState) -> Json:
     org = state.organization
-    return {"createdAt": timestamp(org.created_at), "updatedAt": timestamp(org.updated_at)}
+    return _dates_of(org.created_at, org.updated_at)
+
+
+@functools.lru_cache(maxsize=8)
+def _dates_of(created_at: int, updated_at: int) -> Json:
+    # Shared by every space, status, label and user of an answer: made once. (Callers
+    # only unpack it, never change it.)
+    return {"createdAt": timestamp(created_at), "updatedAt": timestamp(updated_at)}
 
 
 def organization(state: EmulatorState) -> Json:

@@ -7,9 +7,10 @@ space is one `organization` query (spaces with their keys, statuses, labels) and
 board leaves out the Archived status.
 
 It writes through the same seam as REST's sync (SyncApply.write_item, the store's
-writer), with items shaped as REST's (GraphQL's string numbers become ints, effort
-"large" becomes "Large"), so the board does not know which source filled it; what only
-GraphQL knows (sort, members, the status's type) rides along in the item's JSON.
+writer), with items as REST shows them (the client's `as_rest()`: int numbers, "Large"),
+so the board does not know which source filled it and a REST refresh finds nothing
+changed. What only GraphQL knows (sort, members, status types) is not kept yet: the
+store has no place for it.
 
 Resumable: after each page, in the same transaction as its items, the cursor and the
 ids seen so far are kept (store.local); a pass cut short resumes from its cursor. When
@@ -20,6 +21,8 @@ Duck-typed on the client's answers (graphql_models.py): nothing here imports pyd
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiteboard.store.events import BoardLayoutChanged, SpacesChanged
@@ -37,14 +40,8 @@ HIDDEN_STATUS_TYPES = frozenset({"ARCHIVED"})  # not a column of the board
 _PASS_KEY = "graphql.pass."  # + space id: {"cursor": ..., "seen": [ids]} of a pass under way
 
 
-def _size(value: str | None) -> str | None:
-    """GraphQL may say "large" where REST says "Large": the store keeps REST's."""
-    return value.capitalize() if isinstance(value, str) and value else value
-
-
 def _stamp(value: Any) -> str | None:
-    text = iso_text(value)
-    return None if text is None else text.replace("+00:00", "Z")
+    return iso_text(value)
 
 
 def _actor(actor: Any) -> dict[str, Any] | None:
@@ -52,45 +49,6 @@ def _actor(actor: Any) -> dict[str, Any] | None:
         return None
     kind = "user" if getattr(actor, "kind", None) == "User" else "application"
     return {"id": actor.id, "name": actor.name, "type": kind}
-
-
-class RestShapedItem:
-    """A GraphQL work item seen as the REST item convert.item_record reads."""
-
-    def __init__(self, item: Any) -> None:
-        self._item = item
-        self.id = item.id
-        self.number = int(item.number) if str(item.number).isdigit() else None
-        self.title = item.title
-        self.status = item.status
-        self.space = item.space
-        self.labels = item.labels
-        self.effort = _size(item.effort)
-        self.impact = _size(item.impact)
-        self.created_at = item.created_at
-        self.updated_at = item.updated_at
-
-    def model_dump(self, **_: Any) -> dict[str, Any]:
-        item = self._item
-        status, space = item.status, item.space
-        return {
-            "id": item.id,
-            "actor": _actor(item.actor),
-            "number": self.number,
-            "title": item.title,
-            "description": item.description,
-            "status": {"id": status.id, "name": status.name} if status else None,
-            "space": {"id": space.id, "name": space.name} if space else None,
-            "labels": [{"id": x.id, "name": x.name, "color": x.color} for x in item.labels],
-            "effort": self.effort,
-            "impact": self.impact,
-            "createdAt": _stamp(item.created_at),
-            "updatedAt": _stamp(item.updated_at),
-            # Only GraphQL knows these: kept for the board and the detail.
-            "sort": item.sort,
-            "statusType": status.type if status else None,
-            "members": [{"id": m.id, "username": m.username} for m in item.members],
-        }
 
 
 def comment_records(item: Any, space_id: str) -> list[CommentRecord]:
@@ -119,8 +77,17 @@ def comment_records(item: Any, space_id: str) -> list[CommentRecord]:
 
 
 class GraphQLSource:
-    def __init__(self, client: Any, store: Store, apply: SyncApply, events: EventHub) -> None:
+    def __init__(
+        self,
+        client: Any,
+        store: Store,
+        apply: SyncApply,
+        events: EventHub,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.client = client
+        self._clock = clock
         self._store = store
         self._apply = apply
         self._events = events
@@ -147,6 +114,10 @@ class GraphQLSource:
                 )
                 for label in space.labels:
                     store.write.save_label(space.id, label.id, label.name, label.color)
+                # The columns and labels are fresh: REST's refresh need not fetch them.
+                state = store.read.sync_state(space.id)
+                state.layout_synced_at = self._clock()
+                store.write.save_sync_state(state)
                 if changed:
                     self._events.emit(BoardLayoutChanged(space.id))
         if spaces_changed:
@@ -163,7 +134,7 @@ class GraphQLSource:
             page = await self.client.work_items_page(space_id, cursor)
             with self._store.transaction():
                 for item in page.work_items:
-                    self._apply.write_item(RestShapedItem(item), space_id, report)
+                    self._apply.write_item(item.as_rest(), space_id, report)
                     seen.append(item.id)
                     changed = self._store.write.add_comments(comment_records(item, space_id))
                     if changed:

@@ -114,7 +114,9 @@ class SyncEngine:
             clock=clock,
         )
         self.graphql = (
-            GraphQLSource(graphql, store, self.apply, self.events) if graphql is not None else None
+            GraphQLSource(graphql, store, self.apply, self.events, clock=clock)
+            if graphql is not None
+            else None
         )
         # (largest number, loading ids) when numbers above the largest were last
         # probed in vain: no probing again until that changes.
