@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from kiteboard.store import write_batch
 from kiteboard.store.undo import UNDO_LIMIT, UndoStack, UndoStep
 from kiteboard.store.write_results import Saved, item_fields
 from kiteboard.store.write_seam import StoreSeam
@@ -25,9 +26,9 @@ def cards_in(world: World, status_id: str) -> list[Any]:
 
 
 async def undo_top(world: World) -> Any:
-    plan = await world.writer.prepare_undo()
+    plan = await write_batch.prepare_undo(world.writer)
     assert plan is not None and not plan.changed_by_others
-    return await world.writer.undo(plan)
+    return await write_batch.undo(world.writer, plan)
 
 
 async def test_undo_puts_a_moved_card_back_and_says_where(world: World) -> None:
@@ -50,7 +51,7 @@ async def test_undo_goes_back_one_step_at_a_time(world: World) -> None:
     for expected in (statuses[2], statuses[1], statuses[0]):
         await undo_top(world)
         assert world.state.items[card.id].status_id == expected.id
-    assert await world.writer.prepare_undo() is None
+    assert await write_batch.prepare_undo(world.writer) is None
 
 
 async def test_undo_of_an_edit_restores_only_the_fields_it_changed(world: World) -> None:
@@ -71,7 +72,7 @@ async def test_undo_of_an_edit_restores_only_the_fields_it_changed(world: World)
 async def test_a_batch_is_one_step_and_one_undo_restores_it_all(world: World) -> None:
     backlog, todo = world.statuses()[0], world.statuses()[1]
     cards = cards_in(world, backlog.id)[:3]
-    result = await world.writer.move_items([c.id for c in cards], todo.id)
+    result = await write_batch.move_items(world.writer, [c.id for c in cards], todo.id)
     assert result.summary() == f"3 moved to {todo.name}"
     assert len(world.writer.history) == 1
     undone = await undo_top(world)
@@ -89,7 +90,7 @@ async def test_a_batch_names_the_write_that_failed_and_undo_skips_it(world: Worl
             world.emulator.faults.inject("server_error", method="PUT", path="/workitem")
 
     world.transport.on_write = fail_that_one
-    result = await world.writer.move_items([c.id for c in cards], todo.id)
+    result = await write_batch.move_items(world.writer, [c.id for c in cards], todo.id)
     assert result.saved == [cards[0].id, cards[2].id]
     assert [name for _, name, _ in result.failed] == [f"KB-{failing.number}"]
     assert result.summary().startswith(f"2 moved to {todo.name}; failed: KB-{failing.number}")
@@ -104,7 +105,7 @@ async def test_someone_elses_change_since_our_write_is_told_before_undo(world: W
     card = cards_in(world, world.statuses()[0].id)[0]
     await world.writer.move_item(card.id, todo.id)
     world.state.update_item(card.id, {"title": "Changed in the web app"})
-    plan = await world.writer.prepare_undo()
+    plan = await write_batch.prepare_undo(world.writer)
     assert plan is not None and plan.changed_by_others == (f"KB-{card.number}",)
 
 
@@ -120,7 +121,7 @@ async def test_our_own_later_writes_are_not_someone_elses(world: World) -> None:
 async def test_comments_and_creations_are_steps_that_undo_does_not_undo(world: World) -> None:
     card = cards_in(world, world.statuses()[0].id)[0]
     await world.writer.create_comment(card.id, "hello")
-    plan = await world.writer.prepare_undo()
+    plan = await write_batch.prepare_undo(world.writer)
     assert plan is not None and not plan.step.undoable
     assert plan.step.what == f"a comment on KB-{card.number}"
 

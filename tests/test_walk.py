@@ -367,6 +367,7 @@ async def test_u_in_the_walk_goes_back_through_the_boards_writes_too(make_app, k
         backlog = board_of(app).model.columns[0].id
         await pilot.press("L")  # on the board: the first card to Todo
         await settle(app, pilot)
+        await pilot.press("h")  # (the cursor went with the card: back to Backlog)
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, WalkScreen))
         ids = walk_of(app).state.item_ids

@@ -11,17 +11,24 @@ screen and the triage walk share one history, whoever made the write:
 
 How a screen uses it (the writer does the sending; this module sends nothing):
 
+    from kiteboard.store import write_batch
+
     writer = session.writer()
     await writer.move_item(item_id, status_id)         # recorded: one step
     await writer.set_fields(item_id, label_ids=(...))  # recorded: one step
-    await writer.move_items(ids, status_id)            # recorded: one step for all
-    await writer.set_fields_of(ids, edit, "labelled")  # one step: `3 labelled`
+    await write_batch.move_items(writer, ids, status_id)          # one step for all
+    await write_batch.edit_items(writer, ids, edit, "labelled")   # one step: `3 labelled`
     async with writer.history.lock:
         plan = await writer.prepare_undo()  # None: nothing to undo
         if plan is not None and not plan.step.undoable:
             writer.history.discard(plan.step)  # say: "KB-70 created is not undone"
         elif plan is not None and (not plan.changed_by_others or await ask()):
-            result = await writer.undo(plan)  # UndoResult; say result.summary()
+            result = await writer.undo(plan)  # UndoResult: say result.summary()
+
+A screen that shows a move at once (the cursor following the card) splits it:
+``previous = writer.show_move(id, status)`` now, then in a worker
+``await writer.finish_move(card, status, previous)`` (or write_batch.start_moves /
+finish_moves for several).
 
 The UI's `u` does exactly this (ui/screens/undo_key.py); the walk can call it too.
 

@@ -66,17 +66,18 @@ async def move_items(writer: ItemWriter, item_ids: list[str], status_id: str) ->
     shown = [(card, writer.show_move(card.id, status_id)) for card in cards]  # at once
     changes: list[ItemChange] = []
     result = BatchResult("")
-    for card, previous in shown:
-        if previous is None:  # already there
-            result.saved.append(card.id)
-            continue
-        outcome = await writer.send_move(card.id, status_id, previous)
-        if isinstance(outcome, Saved):
-            result.saved.append(card.id)
-            if previous:
-                changes.append(move_change(store, card, previous))
-        else:
-            result.failed.append((card.id, reference(store, card), why(outcome)))
+    async with writer.sending():
+        for card, previous in shown:
+            if previous is None:  # already there
+                result.saved.append(card.id)
+                continue
+            outcome = await writer.send_move(card.id, status_id, previous)
+            if isinstance(outcome, Saved):
+                result.saved.append(card.id)
+                if previous:
+                    changes.append(move_change(store, card, previous))
+            else:
+                result.failed.append((card.id, reference(store, card), why(outcome)))
     result.what = f"{len(result.saved)} moved to {status_name(store, space_id, status_id)}"
     if changes:
         writer.history.push(UndoStep(result.what, tuple(changes)))
@@ -91,21 +92,22 @@ async def edit_items(
     store = writer.store
     changes: list[ItemChange] = []
     result = BatchResult("")
-    for item_id in item_ids:
-        base = item_fields(store, item_id)
-        card = store.read.card(item_id)
-        if base is None or card is None:
-            continue
-        edited = edit(base)
-        if not changed_fields(base, edited):
-            result.saved.append(item_id)
-            continue
-        outcome = await writer.update_item(item_id, base, edited, record=False)
-        if isinstance(outcome, Saved):
-            result.saved.append(item_id)
-            changes.append(edit_change(store, item_id, base, edited))
-        else:
-            result.failed.append((item_id, reference(store, card), why(outcome)))
+    async with writer.sending():
+        for item_id in item_ids:
+            base = item_fields(store, item_id)
+            card = store.read.card(item_id)
+            if base is None or card is None:
+                continue
+            edited = edit(base)
+            if not changed_fields(base, edited):
+                result.saved.append(item_id)
+                continue
+            outcome = await writer.send_update(item_id, changed_fields(base, edited))
+            if isinstance(outcome, Saved):
+                result.saved.append(item_id)
+                changes.append(edit_change(store, item_id, base, edited))
+            else:
+                result.failed.append((item_id, reference(store, card), why(outcome)))
     result.what = f"{len(result.saved)} {what}"
     if changes:
         writer.history.push(UndoStep(result.what, tuple(changes)))
@@ -113,6 +115,7 @@ async def edit_items(
 
 
 async def prepare_undo(writer: ItemWriter) -> UndoPlan | None:
+    await writer.settled()  # a write still on its way is the one to undo
     step = writer.history.peek()
     if step is None:
         return None

@@ -12,7 +12,8 @@ Two promises live here:
   and put back if Kitemaker refuses.
 
 Every write that lands is recorded in ``history`` (undo.py: how the board, the item
-screen and the triage walk undo); batches and undo itself are in write_batch.py.
+screen and the triage walk undo); batches and undo itself are write_batch.py's
+functions, on top of this writer.
 
 No textual here; pydantic models arrive only as the client's answers.
 """
@@ -20,9 +21,10 @@ No textual here; pydantic models arrive only as the client's answers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +57,8 @@ if TYPE_CHECKING:
     from kiteboard.api.client import KitemakerClient
     from kiteboard.api.models import Comment, Label, WorkItem
     from kiteboard.store.db import Store
+    from kiteboard.store.rows import CardRow
     from kiteboard.store.undo import UndoPlan, UndoResult
-    from kiteboard.store.write_batch import BatchResult
 
 
 class ItemWriter:
@@ -77,6 +79,9 @@ class ItemWriter:
         self._item_locks: dict[str, asyncio.Lock] = {}
         # This session's writes, newest last: what `u` undoes (see undo.py).
         self.history = UndoStack()
+        self._sending = 0
+        self._settled = asyncio.Event()
+        self._settled.set()
 
     @property
     def client(self) -> KitemakerClient:
@@ -145,7 +150,8 @@ class ItemWriter:
         changes = changed_fields(base, edited)
         if not changes:
             return Saved(None)
-        result = await self.send_update(item_id, changes)
+        async with self.sending():
+            result = await self.send_update(item_id, changes)
         if record and isinstance(result, Saved) and result.value is not None:
             change = edit_change(self._store, result.value.id, base, edited)
             self.history.push(UndoStep(f"{change.reference} edited", (change,)))
@@ -195,7 +201,16 @@ class ItemWriter:
         previous = self.show_move(item_id, status_id)
         if previous is None:
             return Saved(None)
-        result = await self.send_move(item_id, status_id, previous)
+        return await self.finish_move(card, status_id, previous, record=record)
+
+    async def finish_move(
+        self, card: CardRow, status_id: str, previous: str, *, record: bool = True
+    ) -> WriteResult[WorkItem | None]:
+        """The rest of a move that ``show_move`` showed (a screen shows it at once, the
+        cursor following the card, and sends it in a worker): the PUT, and the
+        history's step `KB-56 → Todo` once it landed."""
+        async with self.sending():
+            result = await self.send_move(card.id, status_id, previous)
         if record and previous and isinstance(result, Saved) and result.value is not None:
             change = move_change(self._store, card, previous)
             self.history.push(UndoStep(move_text(self._store, card, status_id), (change,)))
@@ -250,24 +265,7 @@ class ItemWriter:
         name = reference(self._store, card) if card is not None else "an item"
         self.history.push(UndoStep(f"a comment on {name}", undoable=False))
 
-    # -- batches and undo (write_batch.py) -----------------------------------------------
-
-    async def move_items(self, item_ids: list[str], status_id: str) -> BatchResult:
-        """Move several cards (the marked ones) to ``status_id``: all shown at once,
-        sent one after the other (paced by the client's pacer, as the sync's requests
-        are); ONE step in ``history``."""
-        from kiteboard.store.write_batch import move_items
-
-        return await move_items(self, item_ids, status_id)
-
-    async def set_fields_of(
-        self, item_ids: list[str], edit: Callable[[ItemFields], ItemFields], what: str
-    ) -> BatchResult:
-        """Edit several items, one after the other: ``edit`` gives each one's new fields
-        from its current ones; ``what`` names it ("labelled"). ONE history step."""
-        from kiteboard.store.write_batch import edit_items
-
-        return await edit_items(self, item_ids, edit, what)
+    # -- undo (write_batch.py; the board's, the item screen's and the walk's `u`) ------
 
     async def prepare_undo(self) -> UndoPlan | None:
         """What `u` would undo (None: nothing), with the items someone else changed
@@ -277,8 +275,8 @@ class ItemWriter:
         return await prepare_undo(self)
 
     async def undo(self, plan: UndoPlan) -> UndoResult:
-        """Send the reverse of ``plan.step`` (which must still be the history's top);
-        what could not be restored stays on top, for `u` to try again."""
+        """Send the reverse of ``plan.step``; what could not be restored goes back on
+        top of the history, for `u` to try again."""
         from kiteboard.store.write_batch import undo
 
         return await undo(self, plan)
@@ -403,6 +401,24 @@ class ItemWriter:
             line = explain(error, where=self._store.path).line
             return f"Kitemaker has it; the local store could not keep it ({line})."
         return None
+
+    @contextlib.asynccontextmanager
+    async def sending(self) -> AsyncIterator[None]:
+        """Around a recorded write on its way (a batch: all of it): undo waits for it
+        (see ``settled``)."""
+        self._sending += 1
+        self._settled.clear()
+        try:
+            yield
+        finally:
+            self._sending -= 1
+            if not self._sending:
+                self._settled.set()
+
+    async def settled(self) -> None:
+        """Once every write on its way has landed (or not) and is in the history: `u`
+        typed right after `L` undoes that move, not the one before it."""
+        await self._settled.wait()
 
     def _lock(self, item_id: str) -> asyncio.Lock:
         return self._item_locks.setdefault(item_id, asyncio.Lock())

@@ -6,6 +6,7 @@ grouped and filtered in a few milliseconds. The widgets draw from it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -160,6 +161,46 @@ class BoardModel:
                 column.cards.append(card)
         self.columns = list(by_status.values())
         self.columns.extend(column for column in (no_status, loading) if column.total)
+
+    def _column_for(self, card: CardRow) -> Column | None:
+        """The column `card` belongs in, if the board has it (None: a pseudo column
+        that is not shown yet)."""
+        if not card.loaded:
+            wanted = LOADING_COLUMN
+        elif any(status.id == card.status_id for status in self.statuses):
+            wanted = card.status_id or NO_STATUS_COLUMN
+        else:
+            wanted = NO_STATUS_COLUMN
+        return next((column for column in self.columns if column.id == wanted), None)
+
+    def replace_card(self, card_id: str, card: CardRow | None) -> tuple[int, ...] | None:
+        """Put one card's new row in place (None: it is gone) without regrouping the
+        board: a move costs two list edits, not a sort of the whole space. Returns the
+        indexes of the columns that changed, or None when the columns themselves
+        would change (a pseudo column appears or empties): then call set_cards."""
+        old = self._cards.get(card_id)
+        source = self._column_for(old) if old is not None else None
+        target = self._column_for(card) if card is not None else None
+        if (old is not None and source is None) or (card is not None and target is None):
+            return None
+        if source is not None and source.is_pseudo and source.total == 1 and target is not source:
+            return None  # the pseudo column empties: it goes
+        changed: list[int] = []
+        if old is not None and source is not None:
+            source.total -= 1
+            source.cards = [c for c in source.cards if c.id != card_id]
+            changed.append(self.columns.index(source))
+            del self._cards[card_id]
+            self._haystacks.pop(card_id, None)
+        if card is not None and target is not None:
+            self._cards[card_id] = card
+            target.total += 1
+            if self.matches(card):
+                bisect.insort(target.cards, card, key=_order_key)
+            index = self.columns.index(target)
+            if index not in changed:
+                changed.append(index)
+        return tuple(changed)
 
     def column_of(self, card_id: str) -> int | None:
         for index, column in enumerate(self.columns):

@@ -140,6 +140,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("board.move_right", "L,shift+l", "writing('move_by', 1)", "Move card right",
             "Move the item to the column on the right", "Writing", _WRITING,
             footer="Move ←→", rank=11),
+    Command("board.undo", "u", "writing('undo')", "Undo",
+            "Undo this session's last move or edit (u again goes further back)", "Writing",
+            _WRITING, footer="Undo", rank=15),
     # -- the board -----------------------------------------------------------------
     Command("board.down", "j,down", "cursor(1)", "Card down",
             "Move the cursor one card down", "Board", _BOARD),
@@ -251,6 +254,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("form.confirm.back", "escape", "back", "Back to the form",
             "Go on writing", "Writing forms", ("form.confirm",),
             footer="Back to the form", rank=3),
+    Command("form.overwrite.yes", "y", "answer(True)", "Undo anyway",
+            "Overwrite the change someone else made since your write", "Writing forms",
+            ("form.overwrite",), footer="Undo anyway", rank=1),
+    Command("form.overwrite.no", "n,escape", "answer(False)", "Keep theirs",
+            "Leave the item as it is now", "Writing forms", ("form.overwrite",),
+            footer="Keep theirs", rank=2),
     # -- move to column (the status picker) ------------------------------------------
     Command("form.status.cancel", "escape", "cancel", "Cancel",
             "Leave the card where it is", "Move to column", ("form.status",),

@@ -105,3 +105,21 @@ def test_a_preview_has_the_whole_boards_columns_their_first_cards_and_counts():
     for shown, full in zip(preview.columns, whole.columns, strict=True):
         assert shown.total == full.total
         assert titles(shown) == titles(full)[:3]
+
+
+def test_a_moved_card_is_patched_in_place_where_a_full_regroup_would_put_it():
+    cards = [card("a", 1, "one"), card("b", 5, "five"), card("c", 3, "three", "s2")]
+    board = model(*cards)
+    board.set_filter("e")  # one, five, three all match; the filter stays applied
+    moved = card("b", 5, "five", "s2")
+    assert board.replace_card("b", moved) == (0, 1)
+    expected = model(cards[0], moved, cards[2])
+    expected.set_filter("e")
+    for patched, whole in zip(board.columns, expected.columns, strict=True):
+        assert (titles(patched), patched.total) == (titles(whole), whole.total)
+
+
+def test_a_patch_that_would_change_the_columns_asks_for_a_regroup():
+    board = model(card("a", 1, "one"), card("b", None, "coming", loaded=False))
+    assert board.replace_card("b", card("b", 2, "two")) is None  # Loading would empty
+    assert board.replace_card("x", card("x", 9, "gone astray", status="nowhere")) is None

@@ -146,15 +146,17 @@ class BoardScreen(Screen[None]):
         if reload_all or len(pending) > _PATCH_LIMIT or self.model.partial:
             await self.reload()
         else:
-            cards = {card.id: card for card in self.model._cards.values()}
             for item_id in pending:
                 card = store.read.card(item_id)
-                if card is None or card.space_id != self.space.id:
-                    cards.pop(item_id, None)
-                else:
-                    cards[item_id] = card
-            self.model.set_cards(cards.values())
-            await self.board.show(self.model)
+                if card is not None and card.space_id != self.space.id:
+                    card = None
+                if card == self.model.card(item_id):
+                    continue  # shown already (a move of ours: see follow_card)
+                if self.model.replace_card(item_id, card) is None:
+                    self.model = self._read_model()  # the columns change: read them all
+                    break
+            if self.model is not None:
+                await self.board.show(self.model)
             self.update_info()
         self._reveal()
         await self._refresh_detail(pending)
@@ -172,9 +174,29 @@ class BoardScreen(Screen[None]):
         for index, column in enumerate(self.board.columns):
             if column.cards.select_id(item_id):
                 self._reveal_id = None
-                self.board.focus_column(index)
+                # The pane keeps the focus (its keys act on the card it shows).
+                self.board.focus_column(index, focus=self.pane.focused_item_id() is None)
                 self.call_after_refresh(self.update_info)
                 return
+
+    def follow_card(self, item_id: str) -> None:
+        """A key of ours moved `item_id` (the store has it already): show it in its new
+        column and put the cursor on it there, scrolled into view, before the next key
+        is handled (`L L L` walks one card across the board)."""
+        store = self.kiteboard.session.store
+        if self.model is None or store is None or self.model.partial:
+            self.reveal_card(item_id)  # once the board shows it
+            return
+        card = store.read.card(item_id)
+        changed = self.model.replace_card(item_id, card)
+        if changed is None:
+            self.reveal_card(item_id)  # the sync's event reloads the columns
+            return
+        columns = self.board.columns
+        for index in changed:
+            if index < len(columns):  # (one not mounted yet is shown when it is)
+                columns[index].show(self.model.columns[index], self.model)
+        self.reveal_card(item_id)
 
     # -- what the sync says changed (cheap: the work is coalesced in _schedule) -----
     def on_store_sync_status_changed(self, message: StoreSyncStatusChanged) -> None:
@@ -294,6 +316,9 @@ class BoardScreen(Screen[None]):
     def item_created(self, item_id: str) -> None:
         # The new card is where the person looks next: on the board, under the cursor.
         self.reveal_card(item_id)
+
+    def item_moved(self, item_id: str) -> None:
+        self.follow_card(item_id)
 
     # -- actions -----------------------------------------------------------------
     def action_cursor(self, delta: int) -> None:

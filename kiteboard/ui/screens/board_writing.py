@@ -5,9 +5,10 @@ the screen holds (`self.writing = BoardWriting(self)`) and runs its keys through
         self.writing.run(name, *arguments)
 
 c new item (in the focused column) · e edit · m move (status picker) · H / L move to
-the neighbouring column · a comment. The keys are the registry's (ui/commands.py,
-group "Writing"). The forms are modal screens (forms/); moves run in a worker of the
-screen: the card moves at once, and back with a message if Kitemaker refuses.
+the neighbouring column · a comment · u undo. The keys are the registry's
+(ui/commands.py, group "Writing"). The forms are modal screens (forms/); moves run in a
+worker of the screen: the card moves at once (and the cursor with it, before the next
+key: `L L L` walks one card across), and back with a message if Kitemaker refuses.
 
 What the screen gives it is `WritingHost`: its space, the item targeted, the focused
 column, what to do with a new item; the app's session gives the store and the writer.
@@ -47,6 +48,9 @@ class WritingHost(Protocol):
     def item_created(self, item_id: str) -> None:
         """A new item was saved (the board puts its cursor there)."""
 
+    def item_moved(self, item_id: str) -> None:
+        """A key of ours moved the item (the store has it): the cursor follows it."""
+
     def notify(
         self,
         message: str,
@@ -70,6 +74,7 @@ class BoardWriting:
             "comment": self.comment,
             "move_item": self.move_item,
             "move_by": self.move_by,
+            "undo": self.undo,
         }
 
     def run(self, name: str, *arguments: int) -> None:
@@ -203,23 +208,44 @@ class BoardWriting:
             return
         self._move(card.id, ids[index])
 
+    def undo(self) -> None:
+        """`u`: undo the session's last write (undo_key.py)."""
+        if self._writing() is None:
+            return
+        from kiteboard.ui.screens.undo_key import undo_last
+
+        self._host.run_worker(undo_last(self._host), group="undo", exit_on_error=False)
+
     # -- the move itself -------------------------------------------------------------------
 
     def _move(self, item_id: str, status_id: str) -> None:
-        # Not exclusive: cancelling a move in flight would leave the card unconfirmed.
-        # The writer sends moves of one card one after the other.
-        self._host.run_worker(
-            self._send_move(item_id, status_id), group="board-move", exit_on_error=False
-        )
-
-    async def _send_move(self, item_id: str, status_id: str) -> None:
+        """Move now (the store, then the board and its cursor), and say so; the
+        request goes in a worker."""
         writing = self._writing()
         if writing is None:
             return
         store, writer = writing
         card = store.read.card(item_id)
-        reference = self._reference(card) if card is not None else "The item"
-        result = await writer.move_item(item_id, status_id)
+        previous = writer.show_move(item_id, status_id) if card is not None else None
+        if card is None or previous is None:
+            return
+        self._host.item_moved(item_id)
+        from kiteboard.store.undo_names import move_text
+
+        self._host.notify(f"{move_text(store, card, status_id)} · u undo", markup=False)
+        # Not exclusive: cancelling a move in flight would leave the card unconfirmed.
+        # The writer sends moves of one card one after the other.
+        self._host.run_worker(
+            self._send_move(card, status_id, previous), group="board-move", exit_on_error=False
+        )
+
+    async def _send_move(self, card: CardRow, status_id: str, previous: str) -> None:
+        writing = self._writing()
+        if writing is None:
+            return
+        _store, writer = writing
+        reference = self._reference(card)
+        result = await writer.finish_move(card, status_id, previous)
         # Here, not at the top: the board's first paint does not need it (~5 ms).
         from kiteboard.store.write_results import NeedsRetry, Refused, Saved
 

@@ -105,3 +105,11 @@ class ItemScreen(Screen[None]):
 
     def item_created(self, item_id: str) -> None:
         pass  # the board below shows it when it is back
+
+    def item_moved(self, item_id: str) -> None:
+        # The board below follows the card: back there, the cursor is on it.
+        from kiteboard.ui.screens.board import BoardScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, BoardScreen):
+                screen.follow_card(item_id)
