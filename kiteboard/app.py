@@ -126,9 +126,21 @@ class KiteboardApp(SettingsActions, App[int]):
         if isinstance(event, events.Key | events.Paste):
             if not self.screen_stack:
                 return  # closing: no screen to take it (Textual would raise)
+            if isinstance(event, events.Paste) and not event.is_forwarded:
+                event = self._clean_paste(event)
             if self._type_ahead.take(event):
                 return
         await super().on_event(event)
+
+    def _clean_paste(self, paste: events.Paste) -> events.Paste:
+        """Pasted text is text: no controls or escape sequences reach a field (to be
+        sent to Kitemaker, or drawn raw on the terminal by the field)."""
+        from textual.widgets import TextArea
+
+        from kiteboard.ui.widgets.safe_text import pasted_text
+
+        text = pasted_text(paste.text, multi_line=isinstance(self.focused, TextArea))
+        return paste if text == paste.text else events.Paste(text)
 
     # -- startup ---------------------------------------------------------------
     def on_mount(self) -> None:

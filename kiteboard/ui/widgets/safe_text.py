@@ -85,6 +85,17 @@ def safe_block(text: str | None, *, max_chars: int = MAX_BLOCK_CHARS) -> str:
     return text
 
 
+def pasted_text(text: str, *, multi_line: bool) -> str:
+    """What a paste puts in a field: text only. Escape sequences go whole, other C0/C1
+    controls and the bidi and invisible characters go; line breaks (as `\\n`) and tabs
+    stay in a multi-line field; a one-line field gets spaces for tabs (and keeps its
+    own rule for line breaks: the first line). The same text cleaned twice is the same."""
+    if text.isprintable():
+        return text
+    text = _clean(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text if multi_line else text.replace("\t", " ")
+
+
 def safe_text(text: str | None) -> str:
     """The one entry point for short untrusted text shown in the UI (see `safe_line`)."""
     return safe_line(text)
