@@ -102,3 +102,27 @@ async def test_picking_a_label_and_creating_one_both_clear_the_filter_for_the_ne
             "new",
             "ux",
         ]
+
+
+async def test_the_create_form_is_usable_at_40_by_12(world: World) -> None:
+    """No field's value wraps letter by letter, and Tab brings each field into view."""
+    from textual.widgets import Select
+
+    from tests.test_forms import new_item_app
+
+    app = new_item_app(world)
+    async with app.run_test(size=(40, 12)) as pilot:
+        form = app.screen
+        await pilot.pause()
+        for select in form.query(Select):
+            assert select.size.height == 1, select.id  # "Tod\no" before
+        box = form.query_one("#form-box")
+        for _ in range(12):
+            await pilot.press("tab")
+            await pilot.pause()
+            focused = app.focused
+            assert focused is not None
+            assert box.content_region.overlaps(focused.region), focused.id
+            if focused.id == "description":
+                break
+        assert app.focused.id == "description" and box.scroll_y > 0

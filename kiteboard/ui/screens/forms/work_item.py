@@ -51,6 +51,8 @@ class WorkItemForm(DraftForm[str | None]):
     """Dismissed with the saved item's id, or None when cancelled."""
 
     CSS_PATH: ClassVar[str] = "forms.tcss"
+    # Below 60 columns the paired fields stack (the class styles forms.tcss keys on).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (60, "-wide")]
 
     def __init__(
         self,
@@ -105,41 +107,46 @@ class WorkItemForm(DraftForm[str | None]):
                     id="title",
                 )
             yield Static(id="title-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Static("Status", classes="form-label")
-                yield Select(
-                    status_options,
-                    value=base.status_id if base.status_id else Select.NULL,
-                    allow_blank=not status_options,
-                    compact=True,
-                    id="status",
-                )
-                if not self.editing:
-                    yield Static("Placement", classes="form-label second")
+            # Two fields a row; one a row on a narrow terminal (see forms.tcss).
+            with Horizontal(classes="form-row pair"):
+                with Horizontal(classes="field"):
+                    yield Static("Status", classes="form-label")
                     yield Select(
-                        PLACEMENT_OPTIONS,
-                        value=base.placement or "top",
+                        status_options,
+                        value=base.status_id if base.status_id else Select.NULL,
+                        allow_blank=not status_options,
+                        compact=True,
+                        id="status",
+                    )
+                if not self.editing:
+                    with Horizontal(classes="field"):
+                        yield Static("Placement", classes="form-label second")
+                        yield Select(
+                            PLACEMENT_OPTIONS,
+                            value=base.placement or "top",
+                            allow_blank=False,
+                            compact=True,
+                            id="placement",
+                        )
+            with Horizontal(classes="form-row pair spaced"):
+                with Horizontal(classes="field"):
+                    yield Static("Effort", classes="form-label")
+                    yield Select(
+                        SIZE_OPTIONS,
+                        value=base.effort or NO_SIZE,
                         allow_blank=False,
                         compact=True,
-                        id="placement",
+                        id="effort",
                     )
-            with Horizontal(classes="form-row spaced"):
-                yield Static("Effort", classes="form-label")
-                yield Select(
-                    SIZE_OPTIONS,
-                    value=base.effort or NO_SIZE,
-                    allow_blank=False,
-                    compact=True,
-                    id="effort",
-                )
-                yield Static("Impact", classes="form-label second")
-                yield Select(
-                    SIZE_OPTIONS,
-                    value=base.impact or NO_SIZE,
-                    allow_blank=False,
-                    compact=True,
-                    id="impact",
-                )
+                with Horizontal(classes="field"):
+                    yield Static("Impact", classes="form-label second")
+                    yield Select(
+                        SIZE_OPTIONS,
+                        value=base.impact or NO_SIZE,
+                        allow_blank=False,
+                        compact=True,
+                        id="impact",
+                    )
             with Horizontal(classes="form-row spaced"):
                 yield Static("Labels", classes="form-label")
                 yield LabelPicker(labels, base.label_ids, id="labels")
