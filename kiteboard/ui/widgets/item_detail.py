@@ -41,6 +41,8 @@ def comments_note(since: datetime | None) -> str:
     )
 
 
+TICK = 1.0  # seconds between redraws of relative times ("5 s ago", "2 min ago")
+
 _SIZE_WORD = {"S": "small", "M": "medium", "L": "large"}
 
 
@@ -121,6 +123,17 @@ class ItemDetailView(KeyScroll, can_focus=True):
         super().__init__(id=id)
         self._clock = clock
         self.item_id: str | None = None
+        # What shows a time relative to now ("5 s ago"), and how to draw it at a moment.
+        self._ticking: list[tuple[Static, Callable[[float], Content]]] = []
+
+    def on_mount(self) -> None:
+        self.set_interval(TICK, self._tick)
+
+    def _tick(self) -> None:
+        """Relative times move on ("5 s ago" does not stay; see `relative`)."""
+        now = self._clock()
+        for widget, draw in self._ticking:
+            widget.update(draw(now))
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -144,6 +157,7 @@ class ItemDetailView(KeyScroll, can_focus=True):
         same = item_id == self.item_id
         self.item_id = item_id
         now = self._clock()
+        self._ticking = []
         title = self.query_one("#detail-title", Static)
         fields = self.query_one("#detail-fields", Static)
         description = self.query_one("#detail-description", Markdown)
@@ -165,13 +179,22 @@ class ItemDetailView(KeyScroll, can_focus=True):
             rows.append(("Effort", Content(_size(card.effort))))
             rows.append(("Impact", Content(_size(card.impact))))
             rows.append(("Author", Content(_author(detail.actor_name, detail.actor_type))))
-            rows.append(("Created", Content(when(card.created_at, now))))
-            rows.append(("Updated", Content(when(card.updated_at, now))))
-        fields.update(
-            Content("\n").join(
-                Content.assemble((f"{name:<10}", "bold"), value) for name, value in rows
+
+        def draw_fields(now: float) -> Content:
+            timed = (
+                []
+                if not card.loaded
+                else [
+                    ("Created", Content(when(card.created_at, now))),
+                    ("Updated", Content(when(card.updated_at, now))),
+                ]
             )
-        )
+            return Content("\n").join(
+                Content.assemble((f"{name:<10}", "bold"), value) for name, value in rows + timed
+            )
+
+        fields.update(draw_fields(now))
+        self._ticking.append((fields, draw_fields))
         text = safe_block(detail.description)
         await description.update(text or "*No description.*")
         await self._show_comments(comments, now)
@@ -207,11 +230,16 @@ class ItemDetailView(KeyScroll, can_focus=True):
         await box.remove_children()
         widgets = []
         for comment in comments:
-            meta = Content.assemble(
-                (safe_line(comment.actor_name) or "unknown", "bold"),
-                ("  " + when(comment.created_at, now), "dim"),
-            )
-            widgets.append(Static(meta, classes="comment-meta"))
+
+            def draw_meta(now: float, comment: CommentRow = comment) -> Content:
+                return Content.assemble(
+                    (safe_line(comment.actor_name) or "unknown", "bold"),
+                    ("  " + when(comment.created_at, now), "dim"),
+                )
+
+            meta = Static(draw_meta(now), classes="comment-meta")
+            self._ticking.append((meta, draw_meta))
+            widgets.append(meta)
             body = Markdown(classes="comment-body", open_links=False)
             widgets.append(body)
         await box.mount_all(widgets)
