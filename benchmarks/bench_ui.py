@@ -19,7 +19,9 @@ What is measured (medians; every figure from this one run, on this machine):
 2. Cursor move: key press to frame written, in-process (Textual's headless driver), on
    a 50-item and a 5,000-item board (the same moves on both, all on screen), and on the
    5,000-item board moving over 40 cards, so that the column scrolls with every key.
-3. Peak memory (max RSS) of a process showing the 5,000-item board and moving around.
+3. Triage walk: `L` (move the card, show the next) to the frame that shows the next
+   card, in-process, while the emulator holds every answer (before Kitemaker answers).
+4. Peak memory (max RSS) of a process showing the 5,000-item board and moving around.
 
 Python's bytecode cache is on for the processes measured (as for anyone who installed
 kiteboard: pip compiles it), even where the environment turns it off
@@ -295,6 +297,76 @@ def bench_cursor(moves: int) -> dict[str, float]:
     }
 
 
+# -- triage walk decisions, in-process ----------------------------------------------------
+
+
+async def _walk_latency(items: int | None, decisions: int) -> float:
+    """Key (`L`: move the card, show the next) to the frame that shows the next card,
+    while Kitemaker holds every answer: what the person waits for is the screen."""
+    from textual import events
+
+    from kiteboard.emulator.app import Emulator
+    from kiteboard.emulator.demo import build_demo_state
+    from kiteboard.ui.screens.walk import WalkScreen
+    from kiteboard.ui.widgets.item_detail import ItemDetailView
+    from tests.board_world import Kitemaker, connected_app
+    from tests.ui.demo_store import demo_store
+    from tests.writing_world import RecordingTransport
+
+    kitemaker = Kitemaker()
+    kitemaker.emulator = Emulator(build_demo_state(seed=1, items=items))
+    kitemaker.transport = RecordingTransport(kitemaker.emulator)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = demo_store(Path(tmp) / "store.sqlite3", items=items)
+        app = connected_app(store, kitemaker)
+        async with app.run_test(size=(80, 24)) as pilot:
+            while app.session.writer() is None or app.screen.model.partial:
+                await pilot.pause(0.01)
+            await pilot.press("t")
+            while not isinstance(app.screen, WalkScreen):
+                await pilot.pause(0.01)
+            walk = app.screen
+            view = walk.query_one(ItemDetailView)
+            kitemaker.transport.hold = asyncio.Event()  # no answer until the end
+            from textual._compositor import CompositorUpdate
+
+            written = asyncio.Event()
+            original_display = app._display
+
+            def display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+                if isinstance(renderable, CompositorUpdate):
+                    renderable.render_segments(app.console)
+                    written.set()
+                original_display(screen, renderable)
+
+            app._display = display  # type: ignore[method-assign]
+            times = []
+            count = min(decisions, len(walk.state.item_ids) - 1)
+            for index in range(1, count + 1):
+                await pilot.pause()
+                written.clear()
+                start = time.perf_counter()
+                app.post_message(events.Key("L", "L"))
+                # Frames until the one drawn with the next card in it.
+                while True:
+                    await asyncio.wait_for(written.wait(), 2)
+                    written.clear()
+                    if view.item_id == walk.state.item_ids[index]:
+                        break
+                times.append(time.perf_counter() - start)
+            assert kitemaker.transport.writes  # (held: not one answered while measured)
+            kitemaker.transport.hold.set()
+        store.close()
+    return statistics.median(times)
+
+
+def bench_walk(decisions: int) -> dict[str, float]:
+    return {
+        "50-item demo (KB)": asyncio.run(_walk_latency(None, decisions)),
+        "5,000 items": asyncio.run(_walk_latency(5000, decisions)),
+    }
+
+
 # -- peak memory, in a child process --------------------------------------------------
 
 
@@ -362,6 +434,11 @@ def main() -> int:
     cursor = bench_cursor(args.moves)
     print(f"\nCursor move, key to frame written (median of {args.moves}, in-process):")
     for name, seconds in cursor.items():
+        print(f"  {name:<26} {seconds * 1000:7.2f} ms")
+
+    walk = bench_walk(args.moves)
+    print("\nTriage walk, `L` to the frame showing the next card (median, answers held):")
+    for name, seconds in walk.items():
         print(f"  {name:<26} {seconds * 1000:7.2f} ms")
 
     print(f"\nPeak memory with 5,000 items: {bench_memory():.0f} MiB (max RSS)")

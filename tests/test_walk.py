@@ -383,3 +383,19 @@ async def test_u_in_the_walk_goes_back_through_the_boards_writes_too(make_app, k
         said = text_of(walk_of(app), "#walk-said")
         assert said == f"Undone: {walk_of(app).reference(moved)} back in Backlog"
         assert shown(app) == ids[0]  # (not a card of the walk: the walk stays where it is)
+
+
+async def test_a_move_typed_with_q_right_after_it_is_still_sent(make_app, kitemaker) -> None:
+    """The walk ends at once; its last write goes on without it (the app's worker)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ids = await start_walk(app, pilot)
+        todo = walk_of(app).statuses[1][0]
+        kitemaker.transport.hold = asyncio.Event()
+        await type_at_once(pilot, "L", "q")
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await wait_until(pilot, lambda: bool(kitemaker.transport.writes))
+        kitemaker.transport.hold.set()
+        await settle(app, pilot)
+        assert focused_list(app).cursor_id == ids[1]  # the last card seen
+    assert kitemaker.state.items[ids[0]].status_id == todo

@@ -15,6 +15,7 @@ while the write (walk_writes.py, a worker) waits for Kitemaker.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -34,6 +35,8 @@ from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from kiteboard.store.db import Store
     from kiteboard.store.rows import CardRow, SpaceRow
     from kiteboard.store.writer import ItemWriter
@@ -103,16 +106,25 @@ class WalkScreen(Screen[str | None]):
         return safe_line(label.name, max_chars=30) if label else "a label"
 
     def say(self, text: str) -> None:
-        """The one line saying what the last key did."""
-        self.query_one("#walk-said", Static).update(Content(text))
+        """The one line saying what the last key did (a write's answer may come after
+        the walk ended: then its message, if any, is a notification alone)."""
+        if self.is_attached:
+            self.query_one("#walk-said", Static).update(Content(text))
 
     def card_changed(self, item_id: str) -> None:
-        if item_id == self.state.current_id:
+        if item_id == self.state.current_id and self.is_attached:
             self.show_current()
+
+    def run_write(self, work: Any, group: str) -> Worker[Any]:
+        return self.app.run_worker(work, group=group, exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        self.writes.flush()  # (decisions typed just before q: not drawn, still sent)
 
     def show_card(self, item_id: str) -> None:
         self.state.go_to(item_id)
-        self.show_current()
+        if self.is_attached:
+            self.show_current()
 
     def item_gone(self) -> None:
         self.kiteboard.refresh_space(self.space.id)
@@ -129,15 +141,16 @@ class WalkScreen(Screen[str | None]):
     # -- showing the card ------------------------------------------------------------
 
     def show_current(self) -> None:
-        """The progress line now; the card right after, in the screen's queue (keys
-        typed meanwhile are handled first: the card drawn is always the latest)."""
+        """The progress line now; the card right after, in a worker of its own, so that
+        the screen paints it (a frame) before its text is parsed, and keys typed
+        meanwhile are handled first: the card drawn is always the latest."""
         self.query_one("#walk-progress", Static).update(
             Content.assemble(("Triage ", "bold"), self.state.progress())
         )
         self._stale = True
         if not self._drawing:
             self._drawing = True
-            self.call_later(self._draw)
+            self.run_worker(self._draw(), group="walk-draw", exit_on_error=False)
 
     async def _draw(self) -> None:
         try:
@@ -146,6 +159,16 @@ class WalkScreen(Screen[str | None]):
                 await self._draw_current()
         finally:
             self._drawing = False
+            self.writes.flush()
+
+    async def _frame_then_go_on(self) -> bool:
+        """Wait until the screen has painted the card's title and fields; whether its
+        text is still worth drawing (no key has moved the walk on meanwhile)."""
+        painted = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted
+        self.writes.flush()
+        return not self._stale
 
     async def _draw_current(self) -> None:
         view = self.query_one(ItemDetailView)
@@ -169,6 +192,7 @@ class WalkScreen(Screen[str | None]):
             space_key=self.space.key,
             comments_since=store.read.comments_followed_since(self.space.id),
             keep_scroll=True,  # (the same card again keeps its place; another starts at the top)
+            head_shown=self._frame_then_go_on,
         )
 
     def _end_text(self) -> str:
@@ -198,7 +222,7 @@ class WalkScreen(Screen[str | None]):
 
     def _decide(self, card: CardRow, kind: DecisionKind, before: Any, after: Any) -> None:
         decision = self.state.decide(card.id, kind, before, after)
-        self.writes.send(decision)
+        self.writes.queue(decision)
         self.say(f"{describe(self, decision)} · u undo")
 
     # -- the keys --------------------------------------------------------------------

@@ -58,8 +58,9 @@ class WalkHost(Protocol):
         markup: bool = True,
     ) -> None: ...
 
-    def run_worker(self, work: Any, *, group: str = ..., exit_on_error: bool = ...) -> Worker[Any]:
-        """(Textual's: the writes run in the screen's workers.)"""
+    def run_write(self, work: Any, group: str) -> Worker[Any]:
+        """Run a write in a worker that outlives the walk (the app's): a write still
+        on its way when the walk ends must not be cancelled with the screen."""
 
 
 def describe(host: WalkHost, decision: Decision) -> str:
@@ -83,10 +84,19 @@ class WalkWrites:
         # the summary). Compared by identity: a step is the writer's own object.
         self._steps: list[tuple[UndoStep, Decision]] = []
 
-    def send(self, decision: Decision) -> None:
-        """Not exclusive: every decision is sent; the writer keeps one card's writes
-        in order."""
-        self._host.run_worker(self._send(decision), group="walk-write", exit_on_error=False)
+        self._queued: list[Decision] = []
+
+    def queue(self, decision: Decision) -> None:
+        """Sent by `flush`, once the next card is on screen (the write's own work, some
+        milliseconds, does not come before that frame)."""
+        self._queued.append(decision)
+
+    def flush(self) -> None:
+        """Send what is queued. Not exclusive: every decision is sent; the writer keeps
+        one card's writes in order."""
+        queued, self._queued = self._queued, []
+        for decision in queued:
+            self._host.run_write(self._send(decision), "walk-write")
 
     async def _send(self, decision: Decision) -> None:
         host = self._host
@@ -133,7 +143,7 @@ class WalkWrites:
     # -- undo: the session's history, shared with the board --------------------------------
 
     def undo(self) -> None:
-        self._host.run_worker(self._undo(), group="walk-undo", exit_on_error=False)
+        self._host.run_write(self._undo(), "walk-undo")
 
     async def _undo(self) -> None:
         host = self._host

@@ -8,7 +8,7 @@ Markdown widget parses it, so neither markup nor escape codes get through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -152,8 +152,13 @@ class ItemDetailView(KeyScroll, can_focus=True):
         space_key: str | None = None,
         comments_since: datetime | None = None,
         keep_scroll: bool = False,
+        head_shown: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
-        """Fill the view; `keep_scroll` when the same item was refreshed."""
+        """Fill the view; `keep_scroll` when the same item was refreshed.
+
+        `head_shown`: awaited once the title and fields are set, the text below them
+        hidden (the triage walk waits for a frame there: the card is on screen before
+        its markdown is parsed, ~50 ms); False leaves the text out (moved on already)."""
         same = item_id == self.item_id
         self.item_id = item_id
         now = self._clock()
@@ -195,6 +200,17 @@ class ItemDetailView(KeyScroll, can_focus=True):
 
         fields.update(draw_fields(now))
         self._ticking.append((fields, draw_fields))
+        if head_shown is not None:
+            body = [description, *self.query("#detail-comments-title, #detail-comments")]
+            body.append(self.query_one("#detail-comments-note"))
+            for widget in body:
+                widget.display = False
+            if not same or not keep_scroll:
+                self.scroll_home(animate=False)
+            if not await head_shown():
+                return
+            for widget in body:
+                widget.display = True
         text = safe_block(detail.description)
         await description.update(text or "*No description.*")
         await self._show_comments(comments, now)
