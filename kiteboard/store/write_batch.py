@@ -13,10 +13,10 @@ No textual here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kiteboard.api.errors import KitemakerError
 from kiteboard.store.undo import ItemChange, UndoPlan, UndoResult, UndoStep
@@ -32,6 +32,7 @@ from kiteboard.store.write_results import (
 )
 
 if TYPE_CHECKING:
+    from kiteboard.store.rows import CardRow
     from kiteboard.store.writer import ItemWriter
 
 
@@ -59,15 +60,32 @@ def why(result: WriteResult[object]) -> str:
     return "saved"
 
 
-async def move_items(writer: ItemWriter, item_ids: list[str], status_id: str) -> BatchResult:
+class StartedMove(NamedTuple):
+    card: CardRow  # as it was before the move
+    status_id: str
+    previous: str | None  # None: it was there already
+
+
+def start_moves(writer: ItemWriter, moves: Mapping[str, str]) -> list[StartedMove]:
+    """Show every move of ``moves`` ({item id: status id}) at once, in the store (a
+    screen then follows the cursor's card); ``finish_moves`` sends them."""
     store = writer.store
-    cards = [card for item_id in item_ids if (card := store.read.card(item_id)) is not None]
-    space_id = cards[0].space_id if cards else ""
-    shown = [(card, writer.show_move(card.id, status_id)) for card in cards]  # at once
+    started = []
+    for item_id, status_id in moves.items():
+        card = store.read.card(item_id)
+        if card is not None:
+            started.append(StartedMove(card, status_id, writer.show_move(item_id, status_id)))
+    return started
+
+
+async def finish_moves(writer: ItemWriter, started: list[StartedMove]) -> BatchResult:
+    """Send the moves one after the other (paced by the client's pacer); one history
+    step for those that landed; those that did not went back and are named."""
+    store = writer.store
     changes: list[ItemChange] = []
     result = BatchResult("")
     async with writer.sending():
-        for card, previous in shown:
+        for card, status_id, previous in started:
             if previous is None:  # already there
                 result.saved.append(card.id)
                 continue
@@ -78,10 +96,19 @@ async def move_items(writer: ItemWriter, item_ids: list[str], status_id: str) ->
                     changes.append(move_change(store, card, previous))
             else:
                 result.failed.append((card.id, reference(store, card), why(outcome)))
-    result.what = f"{len(result.saved)} moved to {status_name(store, space_id, status_id)}"
+    targets = {move.status_id for move in started}
+    result.what = f"{len(result.saved)} moved"
+    if len(targets) == 1 and started:
+        name = status_name(store, started[0].card.space_id, started[0].status_id)
+        result.what += f" to {name}"
     if changes:
         writer.history.push(UndoStep(result.what, tuple(changes)))
     return result
+
+
+async def move_items(writer: ItemWriter, item_ids: list[str], status_id: str) -> BatchResult:
+    moves = dict.fromkeys(item_ids, status_id)
+    return await finish_moves(writer, start_moves(writer, moves))
 
 
 async def edit_items(

@@ -94,6 +94,7 @@ SHOTS: list[Shot] = [
     ("board-80x24", (80, 24), "KB", lambda pilot: _press(pilot, "j", "l")),
     ("board-160x48", (160, 48), "PLAT", lambda pilot: _press(pilot, "l", "l", "j")),
     ("board-filtered", (80, 24), "KB", lambda pilot: _press(pilot, "slash", *"bug", "enter")),
+    ("board-marked", (80, 24), "KB", lambda pilot: _press(pilot, "v", "v", "l", "v")),
     ("detail-80x24", (80, 24), "KB", _open_item_with_comments),
     ("detail-160x48", (160, 48), "KB", _open_item_with_comments),
     ("help", (80, 24), "KB", lambda pilot: _press(pilot, "question_mark")),

@@ -40,6 +40,11 @@ def test_board_160x48(snap_compare, make_app):
     assert snap_compare(make_app("PLAT"), terminal_size=(160, 48), press=["l", "l", "j"])
 
 
+def test_marked_board(snap_compare, make_app):
+    """Three cards marked (`v v`, then `l v`): a ✓ on each, the count in the top bar."""
+    assert snap_compare(make_app("KB"), terminal_size=(80, 24), press=["v", "v", "l", "v"])
+
+
 async def settle(pilot) -> None:
     """Let every pending message, refresh and layout pass finish."""
     for _ in range(3):

@@ -28,6 +28,7 @@ from kiteboard.ui.messages import (
     StoreSyncStatusChanged,
 )
 from kiteboard.ui.screens.board_filter import BoardFilter
+from kiteboard.ui.screens.board_marks import BoardMarks
 from kiteboard.ui.screens.board_pane import DetailPane
 from kiteboard.ui.screens.board_writing import BoardWriting
 from kiteboard.ui.widgets.board import Board
@@ -58,6 +59,7 @@ class BoardScreen(Screen[None]):
         self.filter = BoardFilter(self)
         self.pane = DetailPane(self)
         self.writing = BoardWriting(self)
+        self.marks = BoardMarks(self)
         # Until on_mount is done, events are only noted (the data read in compose may
         # already be older than them): they are applied once the board is on screen.
         self._ready = False
@@ -256,7 +258,9 @@ class BoardScreen(Screen[None]):
         if self.model is not None:
             shown = sum(len(column.cards) for column in self.model.columns)
             left, right = self.board.hidden_columns()
-            self.top_bar.show_view(self.model.filter_text, shown, len(self.model), left, right)
+            self.top_bar.show_view(
+                self.model.filter_text, shown, len(self.model), left, right, len(self.marks)
+            )
         if self._ready:
             self._explain_empty()
 
@@ -283,6 +287,10 @@ class BoardScreen(Screen[None]):
         if index is not None:
             return lists[index]
         return lists[0] if lists else None
+
+    def current_list(self) -> CardList | None:
+        """The column worked in."""
+        return self._current_list()
 
     def current_card_id(self) -> str | None:
         card_list = self._current_list()
@@ -319,6 +327,22 @@ class BoardScreen(Screen[None]):
 
     def item_moved(self, item_id: str) -> None:
         self.follow_card(item_id)
+
+    def marked_ids(self) -> list[str]:
+        return self.marks.ids
+
+    def marks_done(self, failed: list[str]) -> None:
+        self.marks.keep_only(failed)
+
+    # -- marks (board_marks.py) --------------------------------------------------
+    def action_mark(self) -> None:
+        self.marks.toggle_and_advance()
+
+    def action_mark_column(self) -> None:
+        changed = self.marks.toggle_column()
+        if changed:
+            verb = "marked" if changed > 0 else "unmarked"
+            self.notify(f"{abs(changed)} {verb} · {len(self.marks)} marked in all", markup=False)
 
     # -- actions -----------------------------------------------------------------
     def action_cursor(self, delta: int) -> None:
@@ -370,7 +394,10 @@ class BoardScreen(Screen[None]):
         self.kiteboard.refresh_space(self.space.id)
 
     async def action_back(self) -> None:
-        if self.pane.is_open:
+        # Marks first: they are what the next key would act on.
+        if self.marks.clear():
+            self.notify("Marks cleared.", markup=False)
+        elif self.pane.is_open:
             await self.pane.close()
         elif self.filter.active:
             await self.filter.clear()

@@ -5,7 +5,8 @@ the screen holds (`self.writing = BoardWriting(self)`) and runs its keys through
         self.writing.run(name, *arguments)
 
 c new item (in the focused column) · e edit · m move (status picker) · H / L move to
-the neighbouring column · a comment · u undo. The keys are the registry's
+the neighbouring column · a comment · u undo. With cards marked (`v`), `m`, `H` and
+`L` act on all of them (board_bulk.py). The keys are the registry's
 (ui/commands.py, group "Writing"). The forms are modal screens (forms/); moves run in a
 worker of the screen: the card moves at once (and the cursor with it, before the next
 key: `L L L` walks one card across), and back with a message if Kitemaker refuses.
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiteboard.ui.host import host_of
+from kiteboard.ui.screens.board_bulk import BulkWriting
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -51,6 +53,12 @@ class WritingHost(Protocol):
     def item_moved(self, item_id: str) -> None:
         """A key of ours moved the item (the store has it): the cursor follows it."""
 
+    def marked_ids(self) -> list[str]:
+        """The marked cards (`v`), which `m`, `H`, `L` act on; [] where none can be."""
+
+    def marks_done(self, failed: list[str]) -> None:
+        """A batch is done: only the cards whose write failed stay marked."""
+
     def notify(
         self,
         message: str,
@@ -68,6 +76,7 @@ class WritingHost(Protocol):
 class BoardWriting:
     def __init__(self, host: WritingHost) -> None:
         self._host = host
+        self._bulk = BulkWriting(host)  # the same keys on the marked cards
         self._actions: dict[str, Callable[..., None]] = {
             "new_item": self.new_item,
             "edit_item": self.edit_item,
@@ -171,7 +180,10 @@ class BoardWriting:
         writing = self._writing()
         if writing is None:
             return
-        store, _writer = writing
+        store, writer = writing
+        if marked := self._host.marked_ids():
+            self._bulk.pick_column(store, writer, marked)
+            return
         card = self._target_card(store, "move")
         if card is None:
             return
@@ -190,7 +202,10 @@ class BoardWriting:
         writing = self._writing()
         if writing is None:
             return
-        store, _writer = writing
+        store, writer = writing
+        if marked := self._host.marked_ids():
+            self._bulk.move_by(store, writer, marked, step)
+            return
         card = self._target_card(store, "move")
         if card is None:
             return

@@ -106,6 +106,12 @@ class ItemScreen(Screen[None]):
     def item_created(self, item_id: str) -> None:
         pass  # the board below shows it when it is back
 
+    def marked_ids(self) -> list[str]:
+        return []  # (marks are the board's; here the keys act on this item)
+
+    def marks_done(self, failed: list[str]) -> None:
+        pass
+
     def item_moved(self, item_id: str) -> None:
         # The board below follows the card: back there, the cursor is on it.
         from kiteboard.ui.screens.board import BoardScreen

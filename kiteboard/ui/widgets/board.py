@@ -45,10 +45,13 @@ class StatusColumn(Vertical):
     """A status column: its card list, which draws the header (name and count) as its
     first line; a header widget of its own cost ~2 ms on the first frame per column."""
 
-    def __init__(self, column_id: str, styles: CardStyleSource) -> None:
+    def __init__(
+        self, column_id: str, styles: CardStyleSource, marked: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__(classes="status-column")
         self.column_id = column_id
         self.cards = CardList(column_id, styles)
+        self.cards.marked = marked
 
     def compose(self) -> ComposeResult:
         yield self.cards
@@ -81,6 +84,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         "card--loading",
         "card--chip",
         "card--more",
+        "card--marked",
         "card--empty",
     }
 
@@ -98,6 +102,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         self._card_styles: dict[bool, CardStyles] = {}
         self._empty_style: Style | None = None
         self._header_styles: dict[tuple[bool, bool], tuple[Style, Style]] = {}
+        self._marked: frozenset[str] = frozenset()
         # Columns known at construction are composed with the board: the first frame
         # then needs one layout pass, not a mount after the mount.
         self._column_ids: list[str] = [column.id for column in model.columns] if model else []
@@ -148,6 +153,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
                     loading=partial("card--loading"),
                     chip=full("card--chip"),
                     more=partial("card--more"),
+                    marked=partial("card--marked"),
                 )
             self._card_styles[focused] = styles
         return styles
@@ -174,6 +180,12 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         if self._empty_style is None:
             self._empty_style = self.get_visual_style("card--empty").rich_style
         return self._empty_style
+
+    def set_marked(self, ids: frozenset[str]) -> None:
+        """Show these cards as marked (`v`), in every column."""
+        self._marked = ids
+        for card_list in self.card_lists():
+            card_list.set_marked(ids)
 
     # -- columns -----------------------------------------------------------------
     @property
@@ -216,7 +228,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
             if [column.column_id for column in mounted] != ids[: len(mounted)]:
                 return  # a rebuild is on its way
             column_width, _ = column_layout(self.region.width or self.app.size.width, len(ids))
-            new = [StatusColumn(column_id, self) for column_id in ids[len(mounted) :]]
+            new = [StatusColumn(column_id, self, self._marked) for column_id in ids[len(mounted) :]]
             for column in new:
                 column.styles.width = column_width
             await self.mount_all(new)
@@ -232,7 +244,7 @@ class Board(HorizontalScroll, can_focus=False, inherit_bindings=False):
         active_id = old[active].column_id if active is not None else None
         had_focus = active is not None and self.screen.focused is old[active].cards
         await self.remove_children()
-        await self.mount_all(StatusColumn(column_id, self) for column_id in ids)
+        await self.mount_all(StatusColumn(column_id, self, self._marked) for column_id in ids)
         self._column_ids = ids
         self._size_columns()
         columns = self.columns  # empty while the app shuts down

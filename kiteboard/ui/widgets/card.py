@@ -4,6 +4,7 @@ A card is CARD_LINES lines tall and then a gap line, so that the column can find
 line of any card by arithmetic, without laying anything out:
 
     ▌KB-123                I:L E:M     reference, then impact/effort markers
+                                       (`✓ KB-123` when the card is marked: `v`)
     ▌Fix the login page when t…        title, ellipsized to the width
     ▌ bug  frontend  +2                label chips in their own colors
 
@@ -53,6 +54,10 @@ class CardStyles(NamedTuple):
     loading: Style
     chip: Style  # neutral chip, for labels without a usable color
     more: Style  # "+2" after the chips that fit
+    marked: Style = Style(bold=True)  # the "✓" of a marked card
+
+
+MARK = "✓ "  # before a marked card's reference: a glyph, so NO_COLOR shows it too
 
 
 def truncate(text: str, width: int) -> str:
@@ -81,6 +86,7 @@ def render_card(
     styles: CardStyles,
     *,
     selected: bool,
+    marked: bool = False,
 ) -> list[Strip]:
     """The CARD_LINES strips of one card, each exactly `width` cells."""
     base = styles.cursor if selected else styles.base
@@ -98,10 +104,18 @@ def render_card(
         if effort := size_letter(card.effort):
             markers.append(f"E:{effort}")
         right, right_style = " ".join(markers), base + styles.markers
-    ref_text = truncate(ref, max(0, inner - cell_len(right) - 1) if right else inner)
-    gap = max(0, inner - cell_len(ref_text) - cell_len(right))
+    mark = MARK if marked else ""
+    room = inner - len(mark)
+    ref_text = truncate(ref, max(0, room - cell_len(right) - 1) if right else room)
+    gap = max(0, room - cell_len(ref_text) - cell_len(right))
     first = _line(
-        [gutter, (ref_text, base + styles.reference), (" " * gap, base), (right, right_style)],
+        [
+            gutter,
+            (mark, base + styles.marked),
+            (ref_text, base + styles.reference),
+            (" " * gap, base),
+            (right, right_style),
+        ],
         width,
         base,
     )

@@ -91,6 +91,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self.header_name = ""
         self.header_count = ""
         self.pseudo = False  # a column of our own (loading, no status): shown muted
+        self.marked: frozenset[str] = frozenset()  # ids of the marked cards (`v`)
 
     # -- data ------------------------------------------------------------------
     @property
@@ -144,6 +145,11 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor_id = new_id
         if changed or announce:
             self.post_message(self.CursorMoved(self, new_id))
+
+    def set_marked(self, ids: frozenset[str]) -> None:
+        if ids != self.marked:
+            self.marked = ids
+            self.refresh()
 
     def select_id(self, card_id: str) -> bool:
         for index, card in enumerate(self.cards):
@@ -255,7 +261,8 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         card = self.cards[index]
         selected = index == self.cursor and self.active
         focused = selected and self.has_focus
-        key = (card, width, selected, focused)
+        marked = card.id in self.marked
+        key = (card, width, selected, focused, marked)
         strips = self._strips.get(key)
         if strips is None:
             strips = render_card(
@@ -265,6 +272,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
                 width,
                 self._style_source.card_styles(focused),
                 selected=selected,
+                marked=marked,
             )
             self._strips[key] = strips
             if len(self._strips) > _CACHE_SIZE:

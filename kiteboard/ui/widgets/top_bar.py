@@ -53,7 +53,7 @@ class TopBar(Widget):
         self._space = ""
         self._key: str | None = None
         self.info = Content("")
-        self._view: tuple[str, int, int, int, int] = ("", 0, 0, 0, 0)
+        self._view: tuple[str, int, int, int, int, int] = ("", 0, 0, 0, 0, 0)
         self.status: SyncStatus | None = None
         self.connecting = True
 
@@ -68,16 +68,19 @@ class TopBar(Widget):
         self._key = safe_line(space.key, max_chars=16) if space.key else None
         self.refresh()
 
-    def show_view(self, filter_text: str, shown: int, total: int, left: int, right: int) -> None:
-        """What the board leaves out: the filter (`filter bug 3 of 60`) and how many
-        columns are out of view on each side (`←1 2→`)."""
+    def show_view(
+        self, filter_text: str, shown: int, total: int, left: int, right: int, marked: int = 0
+    ) -> None:
+        """The cards marked (`3 marked`), what the board leaves out: the filter
+        (`filter bug 3 of 60`) and how many columns are out of view on each side
+        (`←1 2→`)."""
         text = safe_line(filter_text, max_chars=40) if filter_text else ""
-        self._view = (text, shown, total, left, right)
+        self._view = (text, shown, total, left, right, marked)
         self.show_info(self._view_line(text))
 
     def _view_line(self, filter_shown: str) -> Content:
         """The view line with the filter's text as given (shortened to fit, maybe)."""
-        filter_text, shown, total, left, right = self._view
+        filter_text, shown, total, left, right, marked = self._view
         parts: list[tuple[str, str] | str] = []
         if filter_text:
             parts += [("filter ", "dim"), (filter_shown, "bold")]
@@ -87,6 +90,8 @@ class TopBar(Widget):
                 parts.append("  ")
             parts.append((f"←{left} " if left else "", "dim"))
             parts.append((f"{right}→" if right else "", "dim"))
+        if marked:  # first: what the next key acts on
+            parts[:0] = [(f"✓ {marked:,} marked", "bold $text-accent"), "  " if parts else ""]
         return Content.assemble(*parts)
 
     def show_info(self, info: Content) -> None:
