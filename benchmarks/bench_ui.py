@@ -21,7 +21,10 @@ What is measured (medians; every figure from this one run, on this machine):
    5,000-item board moving over 40 cards, so that the column scrolls with every key.
 3. Triage walk: `L` (move the card, show the next) to the frame that shows the next
    card, in-process, while the emulator holds every answer (before Kitemaker answers).
-4. Peak memory (max RSS) of a process showing the 5,000-item board and moving around.
+4. Moving a card on the board (`L`, then `H` back): key press to frame written,
+   in-process, on the 5,000-item board connected to the in-process emulator: the card
+   is in its new column with the cursor on it (the request goes on in a worker).
+5. Peak memory (max RSS) of a process showing the 5,000-item board and moving around.
 
 Python's bytecode cache is on for the processes measured (as for anyone who installed
 kiteboard: pip compiles it), even where the environment turns it off
@@ -367,6 +370,97 @@ def bench_walk(decisions: int) -> dict[str, float]:
     }
 
 
+# -- moving a card, in-process ----------------------------------------------------------
+
+
+async def _move_latency(items: int, moves: int, *, held: bool = True) -> float:
+    """`L` / `H` key to the frame written with the card in its new column and the cursor
+    on it. ``held``: Kitemaker's answers are held until the end (as the walk's figure:
+    what the person waits for is the screen, not the network); else the in-process
+    emulator answers at once, on the same event loop, inside the measured frame."""
+    from textual import events
+
+    from kiteboard.app import AppOptions, KiteboardApp
+    from kiteboard.emulator.app import Emulator
+    from kiteboard.emulator.demo import build_demo_state
+    from kiteboard.session.session import Connection, Session
+    from kiteboard.store.db import Store
+    from kiteboard.store.sync import SyncEngine
+    from tests.board_world import Kitemaker
+    from tests.ui.demo_store import fill_store, fixed_clock
+    from tests.writing_world import RecordingTransport
+
+    kitemaker = Kitemaker()
+    kitemaker.emulator = Emulator(build_demo_state(seed=1, items=items))
+    kitemaker.transport = RecordingTransport(kitemaker.emulator)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "store.sqlite3")
+        fill_store(store, kitemaker.state)
+
+        async def connect(_store: Store | None) -> Connection:
+            from kiteboard.api.client import KitemakerClient
+
+            client = KitemakerClient(
+                "http://emulator.invalid/developers/rest/v1", "demo", transport=kitemaker.transport
+            )
+            return Connection(store, SyncEngine(client, store), client.aclose)
+
+        session = Session(connect=connect, open_store=lambda: store, refresh_interval=None)
+        app = KiteboardApp(session, AppOptions(space="PLAT", clock=fixed_clock))
+        async with app.run_test(size=(80, 24)) as pilot:
+            while app.screen.model is None or app.screen.model.partial or session.writer() is None:
+                await pilot.pause(0.01)
+            await app.workers.wait_for_complete()
+            if held:
+                kitemaker.transport.hold = asyncio.Event()
+            from textual._compositor import CompositorUpdate
+
+            written = asyncio.Event()
+            original_display = app._display
+
+            def display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+                if isinstance(renderable, CompositorUpdate):
+                    renderable.render_segments(app.console)
+                    written.set()
+                original_display(screen, renderable)
+
+            app._display = display  # type: ignore[method-assign]
+            board = app.screen
+            card_id = board.current_card_id()
+            columns = len(board.model.statuses)
+            times = []
+            key = "L"
+            for _ in range(moves):
+                # Across the board and back: every key moves the same card one column.
+                index = board.board.focused_index()
+                if index == columns - 1:
+                    key = "H"
+                elif index == 0:
+                    key = "L"
+                if not held:
+                    await app.workers.wait_for_complete()  # the last move's answer is in
+                await pilot.pause()
+                written.clear()
+                start = time.perf_counter()
+                app.post_message(events.Key(key, key))
+                await asyncio.wait_for(written.wait(), 2)
+                times.append(time.perf_counter() - start)
+                assert board.current_card_id() == card_id  # the cursor went with the card
+            if held:
+                kitemaker.transport.hold.set()
+                await app.workers.wait_for_complete()
+            assert len(board.model) == items
+        store.close()
+    return statistics.median(times)
+
+
+def bench_move(moves: int) -> dict[str, float]:
+    return {
+        "answers held": asyncio.run(_move_latency(5000, moves)),
+        "answered at once": asyncio.run(_move_latency(5000, moves, held=False)),
+    }
+
+
 # -- peak memory, in a child process --------------------------------------------------
 
 
@@ -404,10 +498,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="paint runs per case")
     parser.add_argument("--moves", type=int, default=120, help="cursor moves per board")
+    parser.add_argument("--only-move", action="store_true", help="only the card move (L)")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         asyncio.run(_memory_child())
+        return 0
+    if args.only_move:
+        for name, seconds in bench_move(min(args.moves, 60)).items():
+            print(f"Moving a card (L / H), {name}: {seconds * 1000:.2f} ms median")
         return 0
 
     print(f"kiteboard UI benchmark · Python {sys.version.split()[0]} · {os.cpu_count()} CPUs")
@@ -439,6 +538,11 @@ def main() -> int:
     walk = bench_walk(args.moves)
     print("\nTriage walk, `L` to the frame showing the next card (median, answers held):")
     for name, seconds in walk.items():
+        print(f"  {name:<26} {seconds * 1000:7.2f} ms")
+
+    move = bench_move(min(args.moves, 60))
+    print("\nMoving a card on the board (L / H), key to frame written (median, 5,000 items):")
+    for name, seconds in move.items():
         print(f"  {name:<26} {seconds * 1000:7.2f} ms")
 
     print(f"\nPeak memory with 5,000 items: {bench_memory():.0f} MiB (max RSS)")
