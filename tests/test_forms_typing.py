@@ -126,3 +126,38 @@ async def test_the_create_form_is_usable_at_40_by_12(world: World) -> None:
             if focused.id == "description":
                 break
         assert app.focused.id == "description" and box.scroll_y > 0
+
+
+async def test_a_draft_another_kiteboard_is_sending_stays_its_own(world: World) -> None:
+    """Two kiteboards on one HOME: A sends its comment (its draft in flight) while B
+    opens the same comment form. B neither shows A's text nor writes over it; B's
+    comment is B's alone ("comment Bcomment A" was posted)."""
+    import subprocess
+    import sys
+
+    from kiteboard.ui.screens.forms.comment import comment_draft_key
+    from kiteboard.ui.screens.forms.draft_owner import SENDER
+    from tests.test_forms import message
+
+    item = an_item(world)
+    key = comment_draft_key(item.id)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        in_flight = {"body": "comment A", "in_flight_since": 1.0, SENDER: other.pid}
+        world.store.local.save_draft(key, in_flight)
+        app = comment_app(world, item.id)
+        async with app.run_test(size=SIZE) as pilot:
+            area = app.screen.query_one("#body", TextArea)
+            assert area.text == ""
+            assert f"process {other.pid}" in message(app)
+            await type_text(pilot, "comment B")
+            app.screen.save_draft_now()
+            assert world.store.local.load_draft(key) == in_flight  # A's, untouched
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    finally:
+        other.kill()
+        other.wait()
+    bodies = [c.body for c in world.state.comments_of(item.id)]
+    assert "comment B" in bodies and not any("comment A" in body for body in bodies)

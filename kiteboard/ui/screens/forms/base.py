@@ -25,6 +25,7 @@ from textual.widgets import Static, TextArea
 from kiteboard.store.write_results import NeedsRetry, Refused, Saved, WriteResult
 from kiteboard.ui import commands
 from kiteboard.ui.screens.forms.confirm import DiscardChoice, DiscardConfirm
+from kiteboard.ui.screens.forms.draft_owner import mark_sending, sent_elsewhere
 from kiteboard.ui.screens.forms.editor import edit_in_editor
 from kiteboard.ui.widgets.safe_text import safe_block
 
@@ -107,6 +108,9 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         draft = self.store.local.load_draft(self.draft_key)
         if not draft:
             return
+        if (sender := sent_elsewhere(draft)) is not None:
+            self.say(f"Another kiteboard (process {sender}) is sending this form's draft.")
+            return
         self.restore_state(draft)
         # A send that was still in flight when the app died counts as unconfirmed too.
         stamps = [draft.get(key) for key in ("unconfirmed_since", "in_flight_since")]
@@ -133,6 +137,7 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
             state["unconfirmed_since"] = self.unconfirmed_since
         if state is not None and self._in_flight_since is not None:
             state["in_flight_since"] = self._in_flight_since
+            mark_sending(state)
         self._pending = (state,)
 
     def flush_draft(self) -> None:
@@ -151,6 +156,8 @@ class DraftForm(ModalScreen[ResultT], Generic[ResultT]):
         (a full disk) costs the draft only: the form stays with what is typed, and can
         still be sent; it says so once."""
         try:
+            if sent_elsewhere(self.store.local.load_draft(self.draft_key)) is not None:
+                return  # another kiteboard's, until its answer is in
             if state is None:
                 self.store.local.clear_draft(self.draft_key)
             else:
