@@ -399,3 +399,32 @@ async def test_a_move_typed_with_q_right_after_it_is_still_sent(make_app, kitema
         await settle(app, pilot)
         assert focused_list(app).cursor_id == ids[1]  # the last card seen
     assert kitemaker.state.items[ids[0]].status_id == todo
+
+
+async def test_u_in_the_walk_asks_before_undoing_over_someone_elses_change(
+    make_app, kitemaker
+) -> None:
+    from kiteboard.ui.screens.forms.confirm import OverwriteConfirm
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        ids = await start_walk(app, pilot)
+        backlog, _todo, doing = (status_id for status_id, _ in walk_of(app).statuses[:3])
+        await pilot.press("2")
+        await settle(app, pilot)
+        kitemaker.state.update_item(ids[0], {"status_id": doing})  # a teammate, meanwhile
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverwriteConfirm))
+        await pilot.press("n")  # keep theirs
+        await settle(app, pilot)
+        assert text_of(walk_of(app), "#walk-said").startswith("Not undone")
+        assert kitemaker.state.items[ids[0]].status_id == doing
+        await pilot.press("u")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverwriteConfirm))
+        await pilot.press("y")  # undo anyway: the walk shows the card back in Backlog
+        await wait_until(pilot, lambda: shown(app) == ids[0])
+        await settle(app, pilot)
+        assert kitemaker.state.items[ids[0]].status_id == backlog
+        assert text_of(walk_of(app), "#walk-said").startswith("Undone:")
+        await pilot.press("q")
+        await settle(app, pilot)

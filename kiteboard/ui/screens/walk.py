@@ -115,6 +115,9 @@ class WalkScreen(Screen[str | None]):
         if item_id == self.state.current_id and self.is_attached:
             self.show_current()
 
+    def undo_host(self) -> WalkUndoHost:
+        return WalkUndoHost(self)
+
     def run_write(self, work: Any, group: str) -> Worker[Any]:
         return self.app.run_worker(work, group=group, exit_on_error=False)
 
@@ -361,3 +364,45 @@ class WalkScreen(Screen[str | None]):
         title = f"Triage · {safe_line(self.state.column_name, max_chars=40)}"
         self.app.notify(summary, title=title, markup=False)
         self.dismiss(self.state.last_seen)
+
+
+class WalkUndoHost:
+    """The walk as the board's `u` sees a screen (board_writing.WritingHost): what it
+    says goes on the walk's line (a warning is a notification too); a card it moves back
+    is shown by the walk itself once the undo is done."""
+
+    def __init__(self, walk: WalkScreen) -> None:
+        self._walk = walk
+        self.space = walk.space
+
+    @property
+    def app(self) -> Any:
+        return self._walk.app
+
+    def target_item_id(self) -> str | None:
+        return self._walk.state.current_id
+
+    def focused_status_id(self) -> str | None:
+        return None
+
+    def item_created(self, item_id: str) -> None:
+        pass
+
+    def item_moved(self, item_id: str) -> None:
+        pass  # (WalkWrites shows the card undone, moved back or not)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self._walk.say(message)
+        if severity != "information" or not self._walk.is_attached:
+            self._walk.app.notify(message, title=title, severity=severity, markup=False)
+
+    def run_worker(self, work: Any, *, group: str = "", exit_on_error: bool = False) -> Any:
+        return self._walk.run_write(work, group or "walk-undo")

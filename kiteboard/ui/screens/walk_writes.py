@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from kiteboard.store.undo import UndoStep
     from kiteboard.store.writer import ItemWriter
+    from kiteboard.ui.screens.board_writing import WritingHost
 
 
 class WalkHost(Protocol):
@@ -44,6 +45,9 @@ class WalkHost(Protocol):
 
     def show_card(self, item_id: str) -> None:
         """Go to the card (undo shows the card it restored)."""
+
+    def undo_host(self) -> WritingHost:
+        """What the board's `u` (undo_key.py) acts through, from the walk."""
 
     def item_gone(self) -> None:
         """Kitemaker no longer has an item: refresh the space."""
@@ -146,36 +150,23 @@ class WalkWrites:
         self._host.run_write(self._undo(), "walk-undo")
 
     async def _undo(self) -> None:
+        """The board's `u` (undo_key.undo_last: it asks before overwriting someone
+        else's change), speaking on the walk's line, and showing the card it restored."""
+        from kiteboard.ui.screens.undo_key import undo_last
+
         host = self._host
         writer = host.writer()
         if writer is None:
             host.say("Not connected to Kitemaker yet; undoing needs a connection.")
             return
-        async with writer.history.lock:  # `u u` typed fast: two steps, not one twice
-            plan = await writer.prepare_undo()
-            if plan is None:
-                host.say("Nothing to undo: no move or edit made in this session.")
-                return
-            step = plan.step
-            if not step.undoable:
-                writer.history.discard(step)
-                host.say(
-                    f"{step.what} is not undone: comments and new items stay (Kitemaker's "
-                    "API deletes neither). u again goes further back."
-                )
-                return
-            if plan.changed_by_others:
-                names = ", ".join(plan.changed_by_others)
-                host.say(f"Not undone: {names} changed in Kitemaker since; undo it on the board.")
-                return
-            result = await writer.undo(plan)
-        if result.restored:
-            for index, (done, decision) in enumerate(self._steps):
-                if done is step:
-                    host.state.withdraw(decision)
-                    del self._steps[index]
-                    break
-            host.show_card(result.restored[0].item_id)
-        host.say(safe_line(result.summary(), max_chars=300))
-        if result.failed:
-            host.notify(safe_line(result.summary(), max_chars=500), severity="warning")
+        step = writer.history.peek()
+        await undo_last(host.undo_host())
+        if step is None or not step.undoable or writer.history.peek() is step:
+            return  # nothing undone (or not all of it: u again tries the rest)
+        for index, (done, decision) in enumerate(self._steps):
+            if done is step:
+                host.state.withdraw(decision)
+                del self._steps[index]
+                break
+        if step.changes:
+            host.show_card(step.changes[0].item_id)
