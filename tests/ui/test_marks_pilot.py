@@ -132,3 +132,44 @@ async def test_a_batch_names_the_write_that_failed_and_its_card_keeps_its_mark(
         assert board.model.card(failing.id).status_id == statuses[0].id  # it went back
     assert kitemaker.state.items[failing.id].status_id == statuses[0].id
     assert kitemaker.state.items[cards[0].id].status_id == statuses[1].id
+
+
+async def test_e_sets_the_effort_of_every_marked_card_and_u_undoes_it(
+    make_app, kitemaker, monkeypatch
+) -> None:
+    from kiteboard.ui.screens.forms.size_picker import SizePicker
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        notes = record_notifications(app, monkeypatch)
+        await settle(app, pilot)
+        marked = [card.id for card in focused_list(app).cards[:2]]
+        before = [kitemaker.state.items[i].effort for i in marked]
+        await pilot.press("v", "v", "E")
+        await wait_until(pilot, lambda: isinstance(app.screen, SizePicker))
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert notes[-1][1] == "2 · effort small · u undo"
+        assert [kitemaker.state.items[i].effort for i in marked] == ["small", "small"]
+        await pilot.press("u")
+        await settle(app, pilot)
+    assert [kitemaker.state.items[i].effort for i in marked] == before
+
+
+async def test_hash_adds_a_label_to_every_marked_card_keeping_their_others(
+    make_app, kitemaker
+) -> None:
+    from kiteboard.ui.screens.forms.label_toggle import LabelToggle
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        cards = focused_list(app).cards[:2]
+        labels = {x.name: x.id for x in kitemaker.state.labels_of(cards[0].space_id)}
+        await pilot.press("v", "v", "number_sign")
+        await wait_until(pilot, lambda: isinstance(app.screen, LabelToggle))
+        await pilot.press(*"ux", "enter", "escape")
+        await settle(app, pilot)
+    for card in cards:
+        now = set(kitemaker.state.items[card.id].label_ids)
+        assert now == set(card.label_ids) | {labels["ux"]}

@@ -306,7 +306,7 @@ class BoardScreen(Screen[None]):
         self.kiteboard.ask_space_key(self.space.id, again=True)
 
     # -- writing (board_writing.py) ------------------------------------------------
-    def action_writing(self, name: str, *arguments: int) -> None:
+    def action_writing(self, name: str, *arguments: int | str) -> None:
         self.writing.run(name, *arguments)
 
     def target_item_id(self) -> str | None:

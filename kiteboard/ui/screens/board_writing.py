@@ -84,9 +84,11 @@ class BoardWriting:
             "move_item": self.move_item,
             "move_by": self.move_by,
             "undo": self.undo,
+            "labels": self.labels,
+            "size": self.size,
         }
 
-    def run(self, name: str, *arguments: int) -> None:
+    def run(self, name: str, *arguments: int | str) -> None:
         """Run the registry's `writing('name', …)` action."""
         self._actions[name](*arguments)
 
@@ -222,6 +224,24 @@ class BoardWriting:
             self._host.app.bell()
             return
         self._move(card.id, ids[index])
+
+    def _marked_or_target(self, store: Store) -> list[str] | None:
+        if marked := self._host.marked_ids():
+            return marked
+        card = self._target_card(store, "change")
+        return [card.id] if card is not None else None
+
+    def labels(self) -> None:
+        """`#`: the labels of the marked cards (else the cursor's)."""
+        writing = self._writing()
+        if writing is not None and (ids := self._marked_or_target(writing[0])):
+            self._bulk.pick_labels(writing[0], writing[1], ids)
+
+    def size(self, kind: str) -> None:
+        """`E` / `I`: effort / impact of the marked cards (else the cursor's)."""
+        writing = self._writing()
+        if writing is not None and (ids := self._marked_or_target(writing[0])):
+            self._bulk.pick_size(writing[0], writing[1], ids, kind)
 
     def undo(self) -> None:
         """`u`: undo the session's last write (undo_key.py)."""

@@ -94,7 +94,7 @@ class ItemScreen(Screen[None]):
         self.dismiss(None)
 
     # -- writing (board_writing.py): the keys act on this screen's item -----------------
-    def action_writing(self, name: str, *arguments: int) -> None:
+    def action_writing(self, name: str, *arguments: int | str) -> None:
         self.writing.run(name, *arguments)
 
     def target_item_id(self) -> str | None:
