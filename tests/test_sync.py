@@ -357,7 +357,15 @@ async def test_writes_go_through_the_engine_and_are_announced(state, emulator, t
     engine.apply.apply_comment(comment)
     engine.apply.forget_item(item.id)
     kinds = [type(e).__name__ for e in events if not isinstance(e, SyncStatusChanged)]
-    assert kinds == ["ItemsChanged", "ItemsChanged", "CommentsChanged", "ItemsChanged"]
+    # (The new item and the comment are the person's own activity: see test_activity.)
+    assert kinds == [
+        "ItemsChanged",
+        "ActivityRecorded",
+        "ItemsChanged",
+        "CommentsChanged",
+        "ActivityRecorded",
+        "ItemsChanged",
+    ]
     assert events and engine.store.read.card(item.id) is None
 
 

@@ -2,9 +2,10 @@
 
 ``Store`` owns the file and its connection; its roles are objects of their own:
 ``read`` (store_reader.py: every query; the UI reads boards, items and comments there),
-``write`` (store_writer.py: what the sync engine and the writer put in) and ``local``
-(local_state.py: the UI's small values and drafts). ``transaction()`` groups writes of
-several calls into one (database.py).
+``write`` (store_writer.py: what the sync engine and the writer put in), ``local``
+(local_state.py: the UI's small values and drafts) and ``activity`` (activity.py: the
+log of what changed, written by the sync, read by the activity screen).
+``transaction()`` groups writes of several calls into one (database.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiteboard.store.activity import ActivityLog
 from kiteboard.store.database import Database
 from kiteboard.store.local_state import LocalState
 from kiteboard.store.schema import ReadOnly, connect
@@ -36,6 +38,7 @@ class Store:
         self.read = StoreReader(self._db)
         self.write = StoreWriter(self._db)
         self.local = LocalState(self._db)
+        self.activity = ActivityLog(self._db)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:

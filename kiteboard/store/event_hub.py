@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from kiteboard.store.events import CommentsChanged, ItemsChanged, SyncEvent
+from kiteboard.store.events import ActivityRecorded, CommentsChanged, ItemsChanged, SyncEvent
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class _Pending:
         self.changed: set[str] = set()
         self.removed: set[str] = set()
         self.comments: set[str] = set()
+        self.activity = False  # entries were added to the activity log
 
     def note(self, kind: Change, item_id: str) -> None:
         if kind == "removed":
@@ -42,7 +43,7 @@ class _Pending:
             self.changed.add(item_id)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.comments)
+        return bool(self.added or self.changed or self.removed or self.comments or self.activity)
 
 
 class EventHub:
@@ -93,6 +94,10 @@ class EventHub:
         """These items of the space have new or edited comments."""
         self._pending.setdefault(space_id, _Pending()).comments.update(item_ids)
 
+    def note_activity(self, space_id: str) -> None:
+        """The activity log has new entries of the space."""
+        self._pending.setdefault(space_id, _Pending()).activity = True
+
     def flush(self, space_id: str | None = None) -> None:
         """Announce what changed (in every space, or in one)."""
         for sid in [space_id] if space_id else list(self._pending):
@@ -111,6 +116,8 @@ class EventHub:
                 )
             if pending.comments:
                 self.emit(CommentsChanged(sid, frozenset(pending.comments)))
+            if pending.activity:
+                self.emit(ActivityRecorded(sid))
             if self._on_flushed is not None:
                 self._on_flushed(sid)
 

@@ -53,4 +53,19 @@ class SyncStatusChanged:
     status: SyncStatus
 
 
-SyncEvent = ItemsChanged | CommentsChanged | SpacesChanged | BoardLayoutChanged | SyncStatusChanged
+@dataclass(frozen=True, slots=True)
+class ActivityRecorded:
+    """Entries were added to the activity log (store.activity): what changed in the
+    space, as the sync saw it happen."""
+
+    space_id: str
+
+
+SyncEvent = (
+    ItemsChanged
+    | CommentsChanged
+    | SpacesChanged
+    | BoardLayoutChanged
+    | SyncStatusChanged
+    | ActivityRecorded
+)

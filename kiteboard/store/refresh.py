@@ -6,6 +6,11 @@ the space's key). Statuses and labels are fetched on a first sync, every
 LAYOUT_MAX_AGE seconds, or when an item names a status we do not know. A gap in the
 feed (a full page, all newer than the newest entry seen last time) flags every other
 item for a re-check by number, which the backfill does.
+
+A refresh of a space synced before also writes what it finds to the activity log
+(activity.py): items changed (SyncApply compares them with the store), new items and
+new comments. A first sync writes none of it: it learns the past, it did not see it
+happen (else a first sync would bury the log under "new" for every item).
 """
 
 from __future__ import annotations
@@ -69,10 +74,15 @@ class FeedRefresh:
         feed = await self._client.recent_work_items(space_id, FEED_COUNT)
         titles = await self._client.work_item_titles(space_id)
         comments = await self._client.recent_comments(space_id, FEED_COUNT)
+        news = state.last_synced_at is not None  # not a first sync: changes are news
         with store.transaction():
-            self._apply_feed(space_id, state, feed, report)
+            self._apply_feed(space_id, state, feed, report, news=news)
             self._apply_titles(space_id, titles, feed, report)
+            if news:
+                self._record_comments(space_id, comments)
             self._apply_comments(space_id, state, comments, report)
+            if store.activity.prune(self._clock()):
+                self._events.note_activity(space_id)
             state.last_synced_at = self._clock()
             store.write.save_sync_state(state)
             self._keys.learn(space, comments)
@@ -101,7 +111,7 @@ class FeedRefresh:
             self._events.emit(BoardLayoutChanged(space_id))
 
     def _apply_feed(
-        self, space_id: str, state: SpaceSync, feed: list[Any], report: SyncReport
+        self, space_id: str, state: SpaceSync, feed: list[Any], report: SyncReport, *, news: bool
     ) -> None:
         stamps = [stamp for item in feed if (stamp := changed_at(item))]
         high_water = state.feed_high_water
@@ -112,7 +122,7 @@ class FeedRefresh:
             log.info("feed gap in %s: %d items to re-check", space_id, flagged)
             report.gap = True
         for item in feed:
-            self._apply.write_item(item, space_id, report)
+            self._apply.write_item(item, space_id, report, news=news)
         if stamps:
             state.feed_high_water = max(high_water or "", max(stamps))
 
@@ -136,6 +146,29 @@ class FeedRefresh:
         report.added += len(diff.added)
         report.changed += len(diff.changed)
         report.removed += len(diff.removed)
+
+    def _record_comments(self, space_id: str, comments: list[Any]) -> None:
+        """New comments (not held yet) to the activity log, before they are stored."""
+        activity = self._store.activity
+        records = {c.id: (c, r) for c in comments if (r := comment_record(c, space_id))}
+        now = self._clock()
+        recorded = False
+        for comment_id in activity.new_comment_ids(record for _, record in records.values()):
+            comment, record = records[comment_id]
+            card = self._store.read.card(record.item_id)
+            entity = comment.entity
+            recorded = (
+                activity.record_comment(
+                    record,
+                    space_id=card.space_id if card else space_id,
+                    number=card.number if card else getattr(entity, "number", None),
+                    title=card.title if card else (getattr(entity, "title", None) or ""),
+                    now=now,
+                )
+                or recorded
+            )
+        if recorded:
+            self._events.note_activity(space_id)
 
     def _apply_comments(
         self, space_id: str, state: SpaceSync, comments: list[Any], report: SyncReport

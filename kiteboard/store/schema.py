@@ -26,10 +26,28 @@ log = logging.getLogger(__name__)
 
 # Bump on any change to the tables below: an older file is then rebuilt, not migrated
 # (it is a cache; a rebuild costs one sync), unless MIGRATIONS knows the way.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
-SCHEMA = """
+_ACTIVITY = """-- What changed, as the sync saw it happen (activity.py): the REST feeds give current
+-- state only, so each change is written down when it is applied. Kept 30 days.
+CREATE TABLE IF NOT EXISTS activity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- order of arrival: "new since last look"
+    key TEXT NOT NULL UNIQUE,             -- one entry per change, however often seen
+    at REAL NOT NULL,                     -- when it happened (the server's time), epoch s
+    space_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    number INTEGER,
+    title TEXT NOT NULL,                  -- the item's title then
+    kinds TEXT NOT NULL,                  -- "moved labels": what changed
+    detail TEXT NOT NULL,                 -- JSON: {"moved": ["Todo", "Done"], ...}
+    actor TEXT,                           -- who, when the API says (comments, new items)
+    own INTEGER NOT NULL DEFAULT 0        -- 1: written by this kiteboard (never "new")
+);
+CREATE INDEX IF NOT EXISTS activity_by_time ON activity (at);
+"""
+
+_TABLES = """
 CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE organization (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE spaces (
@@ -104,6 +122,7 @@ CREATE TABLE space_sync (
 );
 CREATE TABLE drafts (key TEXT PRIMARY KEY, data TEXT NOT NULL, saved_at REAL NOT NULL);
 """
+SCHEMA = _TABLES + _ACTIVITY
 
 
 class _Unusable(Exception):
@@ -199,6 +218,8 @@ MIGRATIONS: dict[int, str] = {
     # The top cards of each column and the columns' counts, read without a scan: a big
     # space's first frame costs what a small one's does (Store.board_preview).
     1: "CREATE INDEX IF NOT EXISTS items_by_column ON items (space_id, status_id, loaded, number);",
+    # The activity log: a new table, empty (it fills from the next refresh on).
+    2: _ACTIVITY,
 }
 
 

@@ -358,6 +358,7 @@ def _forget_space(conn: sqlite3.Connection, space_id: str) -> None:
         ("comments", "space_id"),
         ("missing_numbers", "space_id"),
         ("space_sync", "space_id"),
+        ("activity", "space_id"),
     ):
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (space_id,))
     conn.execute(

@@ -102,7 +102,7 @@ class SyncEngine:
             monotonic=monotonic, interval=event_interval, on_flushed=self._changes_announced
         )
         self.statuses = SyncStatusTracker(store, self.events, clock=clock)
-        self.apply = SyncApply(store, self.events)
+        self.apply = SyncApply(store, self.events, clock=clock)
         self.keys = KeyBook(client, store, space_keys or {}, on_key_changed=self._key_changed)
         self._refresh = FeedRefresh(
             client=client,

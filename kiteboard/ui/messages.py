@@ -13,6 +13,7 @@ from typing import assert_never
 from textual.message import Message
 
 from kiteboard.store.events import (
+    ActivityRecorded,
     BoardLayoutChanged,
     CommentsChanged,
     ItemsChanged,
@@ -60,6 +61,12 @@ class StoreSyncStatusChanged(StoreMessage, bubble=False):
         self.event: SyncStatusChanged = event
 
 
+class StoreActivityRecorded(StoreMessage, bubble=False):
+    def __init__(self, event: ActivityRecorded) -> None:
+        super().__init__()
+        self.event: ActivityRecorded = event
+
+
 def store_message(event: SyncEvent) -> StoreMessage:
     """The message that carries ``event`` (a new one each call: one per screen)."""
     match event:
@@ -73,6 +80,8 @@ def store_message(event: SyncEvent) -> StoreMessage:
             return StoreBoardLayoutChanged(event)
         case SyncStatusChanged():
             return StoreSyncStatusChanged(event)
+        case ActivityRecorded():
+            return StoreActivityRecorded(event)
         case _:
             assert_never(event)
 
