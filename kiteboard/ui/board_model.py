@@ -10,6 +10,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from kiteboard.ui.exact_reference import exact_number
 from kiteboard.ui.widgets.safe_text import safe_line
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class BoardModel:
         # True for a first frame's preview: the top of each column, the true totals.
         self.partial = False
         self._terms: list[str] = []
+        self.exact: int | None = None  # the number the filter names exactly (`KB-12`)
         self._cards: dict[str, CardRow] = {}
         self._haystacks: dict[str, str] = {}
         self.columns: list[Column] = []
@@ -139,7 +141,21 @@ class BoardModel:
         word typed (case-insensitive)."""
         self.filter_text = text
         self._terms = text.casefold().split()
+        self.exact = exact_number(text, self.space_key)
         self._regroup()
+
+    def _sort_key(self, card: CardRow) -> tuple[int, tuple[int, int, str]]:
+        # The card the filter names exactly (`KB-12`) comes first in its column.
+        return (0 if self.exact is not None and card.number == self.exact else 1, _order_key(card))
+
+    def exact_match(self) -> tuple[int, str] | None:
+        """(column index, card id) of the card the filter names exactly, if shown."""
+        if self.exact is None:
+            return None
+        for index, column in enumerate(self.columns):
+            if column.cards and column.cards[0].number == self.exact:
+                return index, column.cards[0].id
+        return None
 
     def matches(self, card: CardRow) -> bool:
         if not self._terms:
@@ -154,7 +170,7 @@ class BoardModel:
         }
         loading = Column(LOADING_COLUMN, "Loading")
         no_status = Column(NO_STATUS_COLUMN, "No status")
-        for card in sorted(self._cards.values(), key=_order_key):
+        for card in sorted(self._cards.values(), key=self._sort_key):
             column = by_status.get(card.status_id or "", no_status) if card.loaded else loading
             column.total += 1
             if self.matches(card):
@@ -196,7 +212,7 @@ class BoardModel:
             self._cards[card_id] = card
             target.total += 1
             if self.matches(card):
-                bisect.insort(target.cards, card, key=_order_key)
+                bisect.insort(target.cards, card, key=self._sort_key)
             index = self.columns.index(target)
             if index not in changed:
                 changed.append(index)

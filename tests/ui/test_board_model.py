@@ -66,12 +66,53 @@ def test_filter_by_title_number_reference_or_label():
     assert titles(board.columns[0]) == ["Polish"]
     board.set_filter("ux")
     assert titles(board.columns[0]) == ["Polish"]
-    board.set_filter("12")
-    assert titles(board.columns[0]) == ["Other", "Fix login"]
+    board.set_filter("120 ")  # a number is also a reference: see the exact tests
+    assert titles(board.columns[0]) == ["Other"]
     board.set_filter("bug fix")  # every word must match
     assert titles(board.columns[0]) == ["Fix login"]
     board.set_filter("")
     assert board.columns[0].total == 3 and len(board.columns[0].cards) == 3
+
+
+def test_a_reference_typed_puts_its_card_first_and_keeps_the_other_matches():
+    board = model(
+        card("a", 5, "Five"),
+        card("b", 55, "Fifty-five"),
+        card("c", 50, "Fifty", status="s2"),
+        card("d", 9, "Port 5 of KB-5", status="s2"),
+    )
+    for typed in ("KB-5", "kb-5", "#5", "5", " KB-5 "):
+        board.set_filter(typed)
+        assert titles(board.columns[0]) == ["Five", "Fifty-five"], typed
+        assert board.exact_match() == (0, "a"), typed
+    board.set_filter("KB-50")  # in its own column
+    assert titles(board.columns[1]) == ["Fifty"]
+    assert board.exact_match() == (1, "c")
+    # A move while filtered keeps the exact card first.
+    board.set_filter("5")
+    moved = card("a", 5, "Five", status="s2")
+    board.replace_card("a", moved)
+    assert titles(board.columns[1])[0] == "Five"
+    assert board.exact_match() == (1, "a")
+
+
+def test_what_is_not_a_reference_of_this_board_filters_as_before():
+    board = model(card("a", 5, "Five"), card("b", 55, "PLAT-5 port"))
+    for typed in ("PLAT-5", "KB-", "#", "KB-5x", "5 five", "٥"):
+        board.set_filter(typed)
+        assert board.exact is None and board.exact_match() is None, typed
+    board.set_filter("PLAT-5")
+    assert titles(board.columns[0]) == ["PLAT-5 port"]
+    board.set_filter("KB-77")  # names no card: nothing pinned, nothing shown
+    assert board.exact_match() is None and board.columns[0].cards == []
+
+
+def test_without_the_space_key_only_numbers_are_references():
+    board = BoardModel(STATUSES, [card("a", 5, "Five"), card("b", 55, "Other")], LABELS, None)
+    board.set_filter("#5")
+    assert board.exact_match() == (0, "a")
+    board.set_filter("KB-5")
+    assert board.exact is None
 
 
 def test_filter_does_not_read_markup_or_escapes_in_titles():

@@ -555,3 +555,30 @@ async def test_at_80_columns_a_long_filter_text_is_shortened_never_the_counts(ma
         assert line.rstrip().endswith(bar.sync_text)
         assert "2→" in line  # the columns out of view
         assert "filter perf" in line and "…" in line  # the text gives way
+
+
+async def test_a_reference_typed_in_the_filter_puts_that_card_first_under_the_cursor(make_app):
+    """`KB-5` also matches KB-50 … KB-59: the card KB-5 itself comes first in its
+    column, and the cursor goes to it (the column brought into view), for `#5`, `kb-5`
+    and a bare `5` too; Enter then leaves the cursor on it."""
+    app = make_app("KB")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        card = next(c for c in screen.model._cards.values() if c.number == 5)
+        column = next(i for i, s in enumerate(screen.model.statuses) if s.id == card.status_id)
+        for typed in ("KB-5", "#5", "kb-5", "5"):
+            await pilot.press("slash", *typed)
+            await wait_until(pilot, lambda typed=typed: screen.model.filter_text == typed)
+            board = screen.board
+            assert board.focused_index() == column
+            shown = board.columns[column].cards
+            assert shown.cards[0].id == card.id and shown.cursor == 0
+            assert sum(len(c.cards) for c in screen.model.columns) > 1  # KB-50… stay
+            await pilot.press("enter")
+            assert focused_list(app).cursor_card.id == card.id
+            assert board.hidden_columns()[0] <= column  # its column is in view
+            await pilot.press("escape")  # clears the filter; the cursor stays on it
+            await wait_until(pilot, lambda: not screen.model.filter_text)
+            assert focused_list(app).cursor_card.id == card.id
+            await pilot.press("g", "h", "h", "h", "h", "h")  # elsewhere, for the next

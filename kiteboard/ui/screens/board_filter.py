@@ -100,7 +100,13 @@ class BoardFilter:
         model.set_filter(text)
         await board.show(model)
         await board.mount_missing()
-        self._follow_matches(model, board)
+        if (exact := model.exact_match()) is not None:
+            # `KB-12`: the cursor on that card (first in its column), in view.
+            index, card_id = exact
+            board.focus_column(index, focus=False)
+            board.columns[index].cards.select_id(card_id)
+        else:
+            self._follow_matches(model, board)
         self._host.call_after_refresh(self._host.update_info)  # after the scroll, if any
 
     def _follow_matches(self, model: BoardModel, board: Board) -> None:
