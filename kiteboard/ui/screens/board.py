@@ -19,6 +19,7 @@ from textual.widgets import Input
 
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import BoardModel, read_board_model
+from kiteboard.ui.copy_reference import copy_reference
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.messages import (
     StoreBoardLayoutChanged,
@@ -389,6 +390,10 @@ class BoardScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.filter.show()
+
+    def action_copy(self, with_title: int) -> None:
+        # The pane's item when the pane has the focus, else the cursor's (y / Y).
+        copy_reference(self, with_title=bool(with_title))
 
     def action_refresh(self) -> None:
         self.kiteboard.refresh_space(self.space.id)

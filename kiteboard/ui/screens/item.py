@@ -9,6 +9,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from kiteboard.ui import commands
+from kiteboard.ui.copy_reference import copy_reference
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.messages import (
     StoreCommentsChanged,
@@ -92,6 +93,9 @@ class ItemScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_copy(self, with_title: int) -> None:
+        copy_reference(self, with_title=bool(with_title))
 
     # -- writing (board_writing.py): the keys act on this screen's item -----------------
     def action_writing(self, name: str, *arguments: int | str) -> None:

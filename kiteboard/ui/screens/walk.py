@@ -26,6 +26,7 @@ from textual.widgets import Static
 
 from kiteboard.ui import commands
 from kiteboard.ui.board_model import reference
+from kiteboard.ui.copy_reference import copy_reference
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.messages import StoreCommentsChanged, StoreItemsChanged
 from kiteboard.ui.screens.walk_writes import WalkWrites, describe
@@ -354,6 +355,10 @@ class WalkScreen(Screen[str | None]):
         done = "edited" if kind == "edit" else "commented"
         self.say(f"{self.reference(card.id)} {done}")
         self.show_current()
+
+    def action_copy(self, with_title: int) -> None:
+        # Said on the walk's line (the undo host's notify), the card shown is copied.
+        copy_reference(self.undo_host(), with_title=bool(with_title))
 
     def action_undo(self) -> None:
         """The session's last write, whoever made it (the walk, the board): shared."""
