@@ -149,13 +149,6 @@ COMMANDS: tuple[Command, ...] = (
     Command("board.undo", "u", "writing('undo')", "Undo",
             "Undo this session's last move or edit (u again goes further back)", "Writing",
             _WRITING, footer="Undo", rank=15),
-    # -- copying (the board, an item's screen, the triage walk) -----------------------
-    Command("board.copy_reference", "y", "copy(0)", "Copy reference",
-            "Copy the item's reference (KB-123) to the clipboard (OSC 52: over SSH too)",
-            "Board", (*_WRITING, "walk")),
-    Command("board.copy_title", "Y,shift+y", "copy(1)", "Copy reference and title",
-            "Copy the item's reference and title to the clipboard (OSC 52)", "Board",
-            (*_WRITING, "walk")),
     # -- the board -----------------------------------------------------------------
     Command("board.down", "j,down", "cursor(1)", "Card down",
             "Move the cursor one card down", "Board", _BOARD),
@@ -180,6 +173,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("board.open", "enter", "open", "Open card",
             "Show the card's item: its description, labels and comments", "Board", _BOARD,
             footer="Open", rank=3),
+    # (the board, an item's screen, the triage walk)
+    Command("board.copy_reference", "y", "copy(0)", "Copy reference",
+            "Copy the item's reference (KB-123) to the clipboard (OSC 52: over SSH too)",
+            "Board", (*_WRITING, "walk")),
+    Command("board.copy_title", "Y,shift+y", "copy(1)", "Copy reference and title",
+            "Copy the item's reference and title to the clipboard (OSC 52)", "Board",
+            (*_WRITING, "walk")),
     # priority: handled as the key arrives, so the letters typed right after it
     # (fast typing, a paste over SSH) go to the filter field, not to the board.
     Command("board.filter", "slash", "filter", "Filter cards",
