@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 from textual import events, work
 from textual.app import App
 from textual.binding import BindingType
+from textual.reactive import reactive
 
 from kiteboard.session.session import Session
+from kiteboard.store.events import ActivityRecorded
 from kiteboard.ui import commands
 from kiteboard.ui.messages import Connected, ConnectFailed, store_message
 from kiteboard.ui.settings_actions import SettingsActions
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from kiteboard.config import Settings
     from kiteboard.store.events import SyncEvent
     from kiteboard.store.rows import SpaceRow
+    from kiteboard.ui.screens.board import BoardScreen
 
 LAST_SPACE_KEY = "ui.last_space"
 
@@ -96,6 +99,8 @@ class KiteboardApp(SettingsActions, App[int]):
         _theme_commands,
     }
     BINDINGS: ClassVar[list[BindingType]] = commands.bindings_for("app")
+    # Activity entries that arrived since the person last looked (the top bar shows it).
+    unseen_activity: reactive[int] = reactive(0, init=False)
 
     def __init__(self, session: Session, options: AppOptions | None = None) -> None:
         super().__init__()
@@ -196,6 +201,7 @@ class KiteboardApp(SettingsActions, App[int]):
         """Paint what the store already knows: the board, the picker, or 'connecting'."""
         store = self.session.open_store()
         self._tell_store_notice()
+        self.count_activity()
         spaces = store.read.spaces() if store else []
         wanted = asked = self._wanted_space  # asked for: --space or default_space
         if wanted is None and store is not None:
@@ -374,9 +380,18 @@ class KiteboardApp(SettingsActions, App[int]):
         handles the kinds it cares about."""
         for screen in self.screen_stack:
             screen.post_message(store_message(event))
+        if isinstance(event, ActivityRecorded):
+            self.count_activity()
+
+    def count_activity(self) -> None:
+        store = self.session.store
+        try:
+            self.unseen_activity = store.activity.unseen(self.clock()) if store else 0
+        except sqlite3.Error:  # (a store from before the log, being rebuilt)
+            self.unseen_activity = 0
 
     # -- screens -----------------------------------------------------------------
-    def open_board(self, space: SpaceRow) -> None:
+    def open_board(self, space: SpaceRow) -> BoardScreen:
         from kiteboard.ui.screens.board import BoardScreen
 
         self.current_space = space
@@ -389,6 +404,7 @@ class KiteboardApp(SettingsActions, App[int]):
             self.push_screen(board)
         if self.session.connected:
             self.watch_space(space.id)
+        return board
 
     def _tell_store_notice(self) -> None:
         """Say once per store file what opening it found (rebuilt, read-only)."""
@@ -447,6 +463,19 @@ class KiteboardApp(SettingsActions, App[int]):
         self.open_board(space)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "activity":
+            from textual.command import CommandPalette
+            from textual.screen import ModalScreen
+
+            from kiteboard.ui.screens.activity import ActivityScreen
+
+            # Not over a form or a picker (their keys are theirs), nor over itself; the
+            # palette offers it for the screen it was opened over.
+            stack = [s for s in self.screen_stack if not isinstance(s, CommandPalette)]
+            below = stack[-1] if stack else None
+            return self.session.store is not None and not isinstance(
+                below, ModalScreen | ActivityScreen
+            )
         if action == "switch_space":
             # Nothing to switch to before the first run is done or spaces are known.
             store = self.session.store
@@ -459,6 +488,36 @@ class KiteboardApp(SettingsActions, App[int]):
         if isinstance(self.screen, SpacePickerScreen) or self.session.store is None:
             return
         self.open_picker(can_cancel=self.current_space is not None)
+
+    def action_activity(self) -> None:
+        from textual.command import CommandPalette
+
+        from kiteboard.ui.screens.activity import ActivityScreen
+
+        if self.check_action("activity", ()) and not CommandPalette.is_open(self):
+            self.push_screen(ActivityScreen(), self._activity_chosen)
+
+    def _activity_chosen(self, item_id: str | None) -> None:
+        """Enter on an entry: its item on its board, the cursor on it."""
+        from kiteboard.ui.screens.board import BoardScreen
+
+        store = self.session.store
+        card = store.read.card(item_id) if store is not None and item_id else None
+        space = store.read.space(card.space_id) if store is not None and card else None
+        if item_id is None:
+            return
+        if card is None or space is None:
+            self.notify(
+                "That item is no longer on any board kiteboard holds (deleted, or moved).",
+                title="Activity",
+                severity="warning",
+                markup=False,
+            )
+            return
+        board = self.screen
+        if not isinstance(board, BoardScreen) or board.space.id != space.id:
+            board = self.open_board(space)
+        board.reveal_card(card.id)
 
     def action_help(self) -> None:
         from kiteboard.ui.screens.help import HelpScreen

@@ -56,6 +56,7 @@ GROUPS = (
     "Writing",
     "Item detail",
     "Triage walk",
+    "Activity",
     "Effort and impact",
     "Writing forms",
     "Move to column",
@@ -69,7 +70,7 @@ GROUPS = (
 
 # Scopes that are screens (their commands are offered by the palette there); the
 # others are widgets (keys that act on the widget with the focus: scrolling).
-SCREEN_SCOPES = frozenset({"board", "item", "walk", "spaces", "app"})
+SCREEN_SCOPES = frozenset({"board", "item", "walk", "spaces", "activity", "app"})
 
 _BOARD = ("board",)
 _WRITING = ("board", "item")
@@ -242,6 +243,26 @@ COMMANDS: tuple[Command, ...] = (
     Command("walk.end", "q,escape", "end", "End the walk",
             "Back to the board, with a summary, the cursor on the last card seen",
             "Triage walk", ("walk",), footer="Done", rank=0),
+    # -- activity (`A`): what changed in the organization's spaces ---------------------
+    # priority: before the list's own (hidden) Enter, so that the footer shows it.
+    Command("activity.open", "enter", "open", "Open on its board",
+            "Open the entry's item on its board, the cursor on it", "Activity",
+            ("activity",), footer="Open", rank=1, priority=True),
+    # priority: the letters typed right after it go to the filter field (as the board's).
+    Command("activity.filter", "slash", "filter", "Filter activity",
+            "Show only a space's entries, or a kind (moved, comment…), or both",
+            "Activity", ("activity",), footer="Filter", rank=2, priority=True),
+    Command("activity.down", "j", "cursor(1)", "Next entry",
+            "Move the cursor one entry down", "Activity", ("activity",), palette=False),
+    Command("activity.up", "k", "cursor(-1)", "Previous entry",
+            "Move the cursor one entry up", "Activity", ("activity",), palette=False),
+    Command("activity.top", "g", "edge(-1)", "Newest entry",
+            "Go to the newest entry", "Activity", ("activity",), palette=False),
+    Command("activity.bottom", "G", "edge(1)", "Oldest entry",
+            "Go to the oldest entry", "Activity", ("activity",), palette=False),
+    Command("activity.back", "escape,q", "back", "Back",
+            "Clear the filter; else close the activity", "Activity", ("activity",),
+            footer="Back", rank=3),
     # -- effort and impact (the small pickers of the walk and of marked cards) --------
     *(_size_choice(size, key) for size, key in _SIZE_KEYS),
     Command("size.cancel", "escape", "cancel", "Cancel",
@@ -355,6 +376,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("app.palette", "colon,ctrl+k", "command_palette", "Commands",
             "Find a command, a space or an item by typing", "Everywhere", ("app",),
             footer="Commands", rank=2, palette=False),
+    Command("app.activity", "A,shift+a", "activity", "Activity",
+            "What changed in the organization's spaces, newest first; new entries "
+            "since you last looked are marked", "Everywhere", ("app",)),
     Command("app.spaces", "s", "switch_space", "Open space…",
             "Pick a space to open", "Everywhere", ("app",), footer="Spaces", rank=9),
     Command("app.theme", "ctrl+t", "pick_theme", "Pick theme…",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class KiteboardHost(Protocol):
     session: Session
     clock: Callable[[], float]  # wall clock (fixed in tests and screenshots)
+    unseen_activity: int  # activity entries not seen yet (a reactive: the top bar watches)
 
     def refresh_space(self, space_id: str) -> Any:
         """Fetch what changed in a space now (a worker: returns at once)."""
@@ -30,6 +31,9 @@ class KiteboardHost(Protocol):
     def ask_space_key(self, space_id: str, *, again: bool = False) -> Any:
         """Ask the person for a space's key the sync could not learn (a worker);
         `again`: even if it is known or was asked for (the palette's "Set space key")."""
+
+    def count_activity(self) -> None:
+        """Count the activity entries not seen yet again (the top bar shows them)."""
 
 
 def host_of(node: DOMNode) -> KiteboardHost:

@@ -101,6 +101,10 @@ SHOTS: list[Shot] = [
     ("palette", (80, 24), "KB", _palette),
     ("walk-80x24", (80, 24), "KB", _walk),
 ]
+# Over a store whose activity log holds the demo team's hour of work (demo_activity.py).
+ACTIVITY_SHOTS: list[Shot] = [
+    ("activity", (80, 24), "KB", lambda pilot: _press(pilot, "A")),
+]
 
 
 async def _shoot(store_path: Path, out: Path, shot: Shot) -> Path:
@@ -130,9 +134,13 @@ async def _shoot(store_path: Path, out: Path, shot: Shot) -> Path:
 async def make_screenshots(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
+        from kiteboard.session.demo_activity import sync_demo_with_activity
+
         store_path = await _sync_demo(Path(folder))
         # The last space opened is remembered; every shot starts from the same store.
-        return [await _shoot(store_path, out, shot) for shot in SHOTS]
+        paths = [await _shoot(store_path, out, shot) for shot in SHOTS]
+        activity = await sync_demo_with_activity(Path(folder) / "activity", FIXED_NOW)
+        return paths + [await _shoot(activity, out, shot) for shot in ACTIVITY_SHOTS]
 
 
 def main(argv: list[str]) -> int:

@@ -1,9 +1,10 @@
 """The bar over the board and the item screen, in one line and one widget:
 
-    Northwind Labs / Kiteboard KB            filter bug 3 of 60  ←1 2→   synced 12 s ago
+    Northwind Labs / Kiteboard KB       filter bug 3 of 60  ←1 2→  3 new  synced 12 s ago
 
 Where you are on the left, the sync state on the right, what the board hides (a filter,
-columns out of view) just before it. One widget drawn at paint time rather than three
+columns out of view) just before it, and between them how many activity entries came
+in since the person last looked (`A` shows them). One widget drawn at paint time rather than three
 laid out side by side: it is on the first frame, and each widget there costs a few ms.
 When the line is short of room the board info goes first, then the place is shortened;
 the sync state is always shown whole.
@@ -56,10 +57,22 @@ class TopBar(Widget):
         self._view: tuple[str, int, int, int, int, int] = ("", 0, 0, 0, 0, 0)
         self.status: SyncStatus | None = None
         self.connecting = True
+        self.unseen = 0  # activity entries not seen yet
 
     def on_mount(self) -> None:
         # `12 s ago` stays true; redrawing one line costs next to nothing.
         self.set_interval(1.0, self.refresh)
+        self.watch(self.app, "unseen_activity", self._show_unseen)
+
+    def _show_unseen(self, count: int | None) -> None:
+        count = count or 0
+        if count != self.unseen:
+            self.unseen = count
+            self.refresh()
+
+    @property
+    def unseen_text(self) -> str:
+        return f"{self.unseen:,} new" if self.unseen else ""
 
     # -- what is shown -------------------------------------------------------------
     def show_where(self, organization: str | None, space: SpaceRow) -> None:
@@ -135,7 +148,9 @@ class TopBar(Widget):
         width = self.content_size.width
         sync = self.sync_text
         state = self.status.state if self.status else "never"
-        room = max(0, width - cell_len(sync) - 2)
+        unseen = self.unseen_text
+        badge = f"{unseen}  " if unseen else ""  # short, and news: it stays
+        room = max(0, width - cell_len(sync) - cell_len(badge) - 2)
         where = self._where(room)
         info = self._fitted_view(room, where)
         if info is None:  # the place gives way: the counts are what the board hides
@@ -144,13 +159,15 @@ class TopBar(Widget):
                 where = self._where(room - least.cell_length - 2)
             info = self._fitted_view(room, where) or Content("")
         spacer = "  " if info.cell_length else ""
-        gap = max(1, width - where.cell_length - info.cell_length - len(spacer) - cell_len(sync))
+        used = where.cell_length + info.cell_length + len(spacer) + cell_len(badge)
+        gap = max(1, width - used - cell_len(sync))
         # Built from plain strings: nothing from the API is parsed as markup.
         return Content.assemble(
             where,
             " " * gap,
             info.stylize_before("$text-muted"),
             spacer,
+            (badge, "bold $text-accent"),
             (sync, _SYNC_STYLES[state]),
         )
 
