@@ -62,8 +62,8 @@ async def settle(app: KiteboardApp, pilot) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
     board = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
-    if isinstance(board, BoardScreen) and board._pending is not None:
-        await board._apply_pending()  # the board coalesces events on a short timer
+    if isinstance(board, BoardScreen) and board.loader.pending is not None:
+        await board.loader.apply_pending()  # the board coalesces events on a short timer
         await pilot.pause()
 
 

@@ -138,8 +138,8 @@ async def test_shift_l_moves_the_card_at_once_and_the_server_confirms(
         await pilot.press("L")
         await pilot.pause()
         board = board_of(app)
-        if board._pending is not None:
-            await board._apply_pending()
+        if board.loader.pending is not None:
+            await board.loader.apply_pending()
         assert card.title in column_titles(app, statuses[1].id)  # before any answer
         assert kitemaker.state.items[card.id].status_id == statuses[0].id
         kitemaker.transport.hold.set()

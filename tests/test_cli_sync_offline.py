@@ -40,7 +40,7 @@ async def test_a_store_filled_by_sync_is_shown_by_the_app_offline(monkeypatch):
 
     app = start_app_as_run_py_does(monkeypatch, "--base-url", base_url, "--space", "PLAT")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.ready)
         screen = app.screen
         assert screen.space.name == "Platform"
         assert len(screen.model) == 150  # every item sync stored, on the board

@@ -58,7 +58,7 @@ async def test_the_second_run_paints_from_the_kept_store_before_connecting():
     session = demo_session(refresh_interval=None)
     app = KiteboardApp(session, AppOptions(space="KB", clock=fixed_clock))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.ready)
         await wait_until(pilot, lambda: app.screen.model.loading_count == 0)
         cards = len(app.screen.model)
     assert cards > 0

@@ -169,7 +169,7 @@ async def test_a_board_opened_before_its_columns_are_known_gets_them_with_the_cu
     session = Session(connect=demo_connector(store_dir=tmp_path), demo=True, refresh_interval=None)
     app = KiteboardApp(session, AppOptions(space="Design", clock=fixed_clock))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.ready)
         screen = app.screen
         await wait_until(
             pilot, lambda: screen.model is not None and screen.model.loading_count == 0
@@ -201,7 +201,7 @@ async def test_offline_at_start_keeps_the_stored_board_says_so_and_reconnects(tm
     options = AppOptions(space="KB", clock=fixed_clock, reconnect_delay=0.3)
     app = KiteboardApp(session, options)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._ready)
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.ready)
         screen = app.screen
         await wait_until(pilot, lambda: screen.top_bar.sync_text.startswith("offline since"))
         assert len(screen.model) == 60  # the stored board stays on screen

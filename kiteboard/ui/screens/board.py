@@ -7,7 +7,6 @@ pane opens beside the board; on a narrow one it is a screen of its own.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -18,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from kiteboard.ui import commands
-from kiteboard.ui.board_model import BoardModel, read_board_model
 from kiteboard.ui.copy_reference import copy_reference
 from kiteboard.ui.host import KiteboardHost, host_of
 from kiteboard.ui.messages import (
@@ -29,22 +27,22 @@ from kiteboard.ui.messages import (
     StoreSyncStatusChanged,
 )
 from kiteboard.ui.screens.board_filter import BoardFilter
+from kiteboard.ui.screens.board_loading import BoardLoading
 from kiteboard.ui.screens.board_marks import BoardMarks
 from kiteboard.ui.screens.board_pane import DetailPane
+from kiteboard.ui.screens.board_status import BoardStatus
 from kiteboard.ui.screens.board_writing import BoardWriting
 from kiteboard.ui.widgets.board import Board
-from kiteboard.ui.widgets.card import CARD_HEIGHT
 from kiteboard.ui.widgets.card_list import CardList
 from kiteboard.ui.widgets.key_hints import KeyHints
 from kiteboard.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from kiteboard.store.rows import SpaceRow
+    from kiteboard.ui.board_model import BoardModel
 
 # From this width the detail opens beside the board rather than over it.
 WIDE_WIDTH = 120
-# Up to this many changed items are patched one by one; more reload the whole space.
-_PATCH_LIMIT = 200
 
 
 class BoardScreen(Screen[None]):
@@ -54,17 +52,15 @@ class BoardScreen(Screen[None]):
         super().__init__()
         self.space = space
         self.model: BoardModel | None = None
-        self._pending: set[str] | None = None  # ids changed since the last reload
-        self._reload_all = False
-        self._reveal_id: str | None = None  # a card to put the cursor on once it shows
+        # Until on_mount is done, events are only noted (the data read in compose may
+        # already be older than them): they are applied once the board is on screen.
+        self.ready = False
+        self.loader = BoardLoading(self)
+        self.status_line = BoardStatus(self)
         self.filter = BoardFilter(self)
         self.pane = DetailPane(self)
         self.writing = BoardWriting(self)
         self.marks = BoardMarks(self)
-        # Until on_mount is done, events are only noted (the data read in compose may
-        # already be older than them): they are applied once the board is on screen.
-        self._ready = False
-        self._key_asked = False  # the space's key was asked for (once per board)
 
     @property
     def kiteboard(self) -> KiteboardHost:
@@ -73,7 +69,7 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.top_bar = TopBar(self.kiteboard.clock)
         yield self.top_bar
-        self.model = self._read_model(first_frame=True)
+        self.model = self.loader.read_model(first_frame=True)
         with Horizontal(id="board-area"):
             yield Board(self.model, id="board")
         # The filter field is mounted by the first `/` (see filter_input): the first
@@ -93,193 +89,62 @@ class BoardScreen(Screen[None]):
         await self.reload(read=False)  # read in compose
         if self.model is not None and self.model.partial:
             # The first frame shows a preview; the whole space comes right after it.
-            self.call_after_refresh(self._load_whole)
+            self.call_after_refresh(self.loader.load_whole)
         self.board.focus_column(0)
-        self._show_where()
-        self._ready = True
+        self.show_where()
+        self.ready = True
         self.call_after_refresh(self.update_info)  # "2→" needs the layout
         self.show_sync_status()
-        if self._pending is not None:
-            self.set_timer(0.1, self._apply_pending)
+        self.loader.schedule_if_noted()
 
-    # -- data --------------------------------------------------------------------
-    def _read_model(self, *, first_frame: bool = False) -> BoardModel | None:
-        store = self.kiteboard.session.store
-        if store is None:
-            return None
-        self.space = store.read.space(self.space.id) or self.space
-        # The first frame: a screenful of each column, and more.
-        rows = self.app.size.height // CARD_HEIGHT + 2 if first_frame else None
-        filter_text = self.model.filter_text if self.model is not None else ""
-        return read_board_model(store, self.space, filter_text, first_rows=rows)
-
+    # -- data (board_loading.py) ---------------------------------------------------
     async def reload(self, *, read: bool = True, model: BoardModel | None = None) -> None:
         """Read the whole space from the store (or take `model`) and show it."""
-        if model is None:
-            model = self._read_model() if read else self.model
-        if model is None:
-            return
-        self.model = model
-        await self.board.show(model)
-        if self._ready:
-            self._show_where()  # the space's key may just have been learned
-        self.update_info()
-        self._reveal()
-
-    def _show_where(self) -> None:
-        store = self.kiteboard.session.store
-        organization = store.read.organization() if store else None
-        self.top_bar.show_where(organization.name if organization else None, self.space)
-
-    async def _load_whole(self) -> None:
-        """Replace the first frame's preview with the whole space, read in a thread
-        (~40 ms for 5,000 items) so that keys typed meanwhile are handled."""
-        model = await asyncio.to_thread(self._read_model)
-        if model is None or self.model is None or not self.model.partial:
-            return  # a reload (a sync's changes) got there first
-        model.set_filter(self.model.filter_text)  # typed while it was read
-        await self.reload(read=False, model=model)
-
-    async def _apply_pending(self) -> None:
-        pending, reload_all = self._pending, self._reload_all
-        self._pending, self._reload_all = None, False
-        store = self.kiteboard.session.store
-        if pending is None or store is None or self.model is None:
-            return
-        if reload_all or len(pending) > _PATCH_LIMIT or self.model.partial:
-            await self.reload()
-        else:
-            for item_id in pending:
-                card = store.read.card(item_id)
-                if card is not None and card.space_id != self.space.id:
-                    card = None
-                if card == self.model.card(item_id):
-                    continue  # shown already (a move of ours: see follow_card)
-                if self.model.replace_card(item_id, card) is None:
-                    self.model = self._read_model()  # the columns change: read them all
-                    break
-            if self.model is not None:
-                await self.board.show(self.model)
-            self.update_info()
-        self._reveal()
-        await self._refresh_detail(pending)
+        await self.loader.reload(read=read, model=model)
 
     def reveal_card(self, item_id: str) -> None:
-        """Put the cursor on `item_id` (e.g. the item just created) as soon as the board
-        shows it: at once if it does already, else after the sync's event arrives."""
-        self._reveal_id = item_id
-        self._reveal()
-
-    def _reveal(self) -> None:
-        item_id = self._reveal_id
-        if item_id is None or self.model is None:
-            return
-        for index, column in enumerate(self.board.columns):
-            if column.cards.select_id(item_id):
-                self._reveal_id = None
-                # The pane keeps the focus (its keys act on the card it shows).
-                self.board.focus_column(index, focus=self.pane.focused_item_id() is None)
-                self.call_after_refresh(self.update_info)
-                return
+        """Put the cursor on `item_id` as soon as the board shows it."""
+        self.loader.reveal_card(item_id)
 
     def follow_card(self, item_id: str) -> None:
-        """A key of ours moved `item_id` (the store has it already): show it in its new
-        column and put the cursor on it there, scrolled into view, before the next key
-        is handled (`L L L` walks one card across the board)."""
-        store = self.kiteboard.session.store
-        if self.model is None or store is None or self.model.partial:
-            self.reveal_card(item_id)  # once the board shows it
-            return
-        card = store.read.card(item_id)
-        changed = self.model.replace_card(item_id, card)
-        if changed is None:
-            self.reveal_card(item_id)  # the sync's event reloads the columns
-            return
-        columns = self.board.columns
-        for index in changed:
-            if index < len(columns):  # (one not mounted yet is shown when it is)
-                columns[index].show(self.model.columns[index], self.model)
-        self.reveal_card(item_id)
-
-    # -- what the sync says changed (cheap: the work is coalesced in _schedule) -----
-    def on_store_sync_status_changed(self, message: StoreSyncStatusChanged) -> None:
-        if message.event.space_id == self.space.id and self._ready:
-            self.top_bar.set_status(message.event.status)
-            self._explain_empty()
-            if message.event.status.state == "synced":
-                self._ask_key_if_unknown()
-
-    def _ask_key_if_unknown(self) -> None:
-        """Synced, and still no key (no comment told it): cards would read `#27` and
-        `GRO-27` would find nothing, so ask the person, once."""
-        store = self.kiteboard.session.store
-        space = store.read.space(self.space.id) if store else None
-        if space is not None and space.key is None and not self._key_asked:
-            self._key_asked = True
-            self.kiteboard.ask_space_key(self.space.id)
+        """A key of ours moved `item_id`: the cursor goes with it."""
+        self.loader.follow_card(item_id)
 
     def on_store_spaces_changed(self, _message: StoreSpacesChanged) -> None:
-        self._schedule(set(), reload_all=True)
+        self.loader.schedule(set(), reload_all=True)
 
     def on_store_items_changed(self, message: StoreItemsChanged) -> None:
         event = message.event
         if event.space_id == self.space.id:
-            self._schedule(set(event.added) | set(event.changed) | set(event.removed))
+            self.loader.schedule(set(event.added) | set(event.changed) | set(event.removed))
 
     def on_store_comments_changed(self, message: StoreCommentsChanged) -> None:
-        if message.event.space_id == self.space.id and self._ready:
-            self.call_later(self._refresh_detail, set(message.event.item_ids))
+        if message.event.space_id == self.space.id and self.ready:
+            self.call_later(self.refresh_detail, set(message.event.item_ids))
 
     def on_store_board_layout_changed(self, message: StoreBoardLayoutChanged) -> None:
         if message.event.space_id == self.space.id:
-            self._schedule(set(), reload_all=True)
+            self.loader.schedule(set(), reload_all=True)
 
-    def _schedule(self, ids: set[str], *, reload_all: bool = False) -> None:
-        first = self._pending is None
-        self._pending = (self._pending or set()) | ids
-        self._reload_all = self._reload_all or reload_all
-        if first and self._ready:
-            # Coalesce a burst of events (a backfill sends many) into one repaint.
-            self.set_timer(0.1, self._apply_pending)
+    # -- the top bar (board_status.py) ---------------------------------------------
+    def on_store_sync_status_changed(self, message: StoreSyncStatusChanged) -> None:
+        if message.event.space_id == self.space.id:
+            self.status_line.sync_changed(message.event.status)
+
+    def show_where(self) -> None:
+        self.status_line.show_where()
 
     def show_offline(self, since: float, why: str, *, rejected: bool = False) -> None:
-        if self._ready:
-            self.top_bar.show_offline(
-                self.kiteboard.session, self.space.id, since, why, rejected=rejected
-            )
-            self._explain_empty()
+        self.status_line.show_offline(since, why, rejected=rejected)
 
     def show_sync_status(self) -> None:
-        if not self._ready:
-            return  # on_mount shows it
-        self.top_bar.show_status(self.kiteboard.session, self.space.id)
-        self._explain_empty()
+        self.status_line.show_sync_status()
 
     def update_info(self) -> None:
-        if self.model is not None:
-            shown = sum(len(column.cards) for column in self.model.columns)
-            left, right = self.board.hidden_columns()
-            self.top_bar.show_view(
-                self.model.filter_text, shown, len(self.model), left, right, len(self.marks)
-            )
-        if self._ready:
-            self._explain_empty()
+        self.status_line.update_info()
 
-    def _explain_empty(self) -> None:
-        """A space never loaded (no columns yet) says why, rather than a blank board."""
-        empty = self.model is None or not self.model.columns
-        from kiteboard.ui.widgets.not_loaded import NotLoaded
-
-        found = next(self.query("#board-not-loaded").results(NotLoaded), None)
-        if found is None and not empty:
-            return
-        if found is None:
-            found = NotLoaded(id="board-not-loaded")
-            self.query_one("#board-area").mount(found)
-        found.display = empty
-        self.board.display = not empty
-        if empty:
-            found.explain(self.space.name, self.top_bar.status)
+    def marked_count(self) -> int:
+        return len(self.marks)
 
     # -- the focused column ------------------------------------------------------
     def _current_list(self) -> CardList | None:
@@ -297,13 +162,16 @@ class BoardScreen(Screen[None]):
         card_list = self._current_list()
         return card_list.cursor_id if card_list else None
 
+    def pane_has_focus(self) -> bool:
+        return self.pane.focused_item_id() is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "walk"):
             return self.current_card_id() is not None or None
         return True
 
     def action_set_space_key(self) -> None:
-        self._key_asked = True
+        self.status_line.key_asked = True
         self.kiteboard.ask_space_key(self.space.id, again=True)
 
     # -- writing (board_writing.py) ------------------------------------------------
@@ -385,7 +253,7 @@ class BoardScreen(Screen[None]):
     async def _walk_ended(self, last_seen: str | None) -> None:
         # Read the store now (the walk's moves may not have reached the board's columns
         # yet): the cursor goes to the last card seen, in the column it is in now.
-        self._reveal_id = last_seen
+        self.loader.reveal_later(last_seen)
         await self.reload()
 
     def action_filter(self) -> None:
@@ -451,7 +319,7 @@ class BoardScreen(Screen[None]):
         ):
             await self.pane.show(event.card_id)
 
-    async def _refresh_detail(self, item_ids: set[str]) -> None:
+    async def refresh_detail(self, item_ids: set[str]) -> None:
         await self.pane.refresh(item_ids)  # (an item screen above re-reads its own)
 
     def on_resize(self) -> None:
@@ -463,5 +331,5 @@ class BoardScreen(Screen[None]):
 
     @on(Board.Rebuilt)
     def _board_rebuilt(self) -> None:
-        self._reveal()  # the card waited for may be in a column just mounted
+        self.loader.reveal()  # the card waited for may be in a column just mounted
         self.call_after_refresh(self.update_info)
